@@ -1,0 +1,71 @@
+package aios.kernel.api;
+
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Syscall;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The kernel: agents register, then submit syscalls, which are checked, queued per resource, ordered by that
+ * resource's {@link aios.kernel.api.scheduling.SchedulingPolicy}, and run on the resource's workers.
+ *
+ * <p>Thread-safe. {@link #submit} never blocks: it accepts the syscall or refuses it at once.
+ */
+@ProviderType
+public interface Kernel {
+
+    /**
+     * Registers an agent; registering a name again returns the existing agent.
+     *
+     * @param name 1–64 characters from {@code A-Z a-z 0-9 . _ -}, starting with a letter or digit
+     * @throws IllegalArgumentException if the name is not of that form
+     */
+    AgentInfo register(String name);
+
+    /**
+     * Unregisters an agent and cancels its waiting syscalls; running ones finish.
+     *
+     * @return whether the agent was registered
+     */
+    boolean unregister(String name);
+
+    /** The registered agents, by name. */
+    List<AgentInfo> agents();
+
+    /**
+     * Accepts a syscall: checks access, builds a task and offers it to its resource's queue.
+     *
+     * @return the handle, whose result completes when the syscall has run
+     * @throws SyscallRejectedException if the agent is unknown, access is denied, the queue is full, no service
+     *     can run it, or the kernel is stopping; nothing is queued then
+     */
+    SyscallHandle submit(Syscall call);
+
+    /**
+     * Cancels a syscall that has not finished. A waiting one is removed from its queue; a running one is
+     * interrupted.
+     *
+     * @return whether it was cancelled (false if unknown or already finished)
+     */
+    boolean cancel(long id);
+
+    /** A syscall's status, timings and error, if the kernel still knows it. */
+    Optional<SyscallInfo> status(long id);
+
+    /** One entry per resource. */
+    List<QueueInfo> queues();
+
+    /** The names of the scheduling policies installed now. */
+    Set<String> policies();
+
+    /**
+     * Makes {@code policy} order {@code resource}'s queue from now on: dispatch pauses, every waiting task moves
+     * to the new policy, dispatch resumes; no task is lost or run twice. The choice is kept in the kernel's
+     * configuration.
+     *
+     * @throws IllegalArgumentException if no policy of that name is installed (the message lists those that are)
+     */
+    QueueInfo switchPolicy(Resource resource, String policy);
+}

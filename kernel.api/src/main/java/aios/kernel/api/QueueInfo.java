@@ -1,0 +1,25 @@
+package aios.kernel.api;
+
+import aios.kernel.api.syscall.Resource;
+import java.time.Duration;
+
+/**
+ * The state of one resource's queue.
+ *
+ * @param resource the resource
+ * @param policy the policy ordering the queue now
+ * @param configuredPolicy the policy the configuration asks for; differs from {@code policy} while that one is
+ *     not installed (the queue then runs FIFO)
+ * @param waiting tasks waiting
+ * @param running tasks on a worker now
+ * @param completed tasks finished successfully since start
+ * @param failed tasks failed since start
+ * @param meanWaiting mean time in the queue of the tasks started so far
+ * @param workers worker count
+ * @param threads {@code virtual} or {@code platform}
+ * @param capacity the most tasks that may wait; past it submit is refused
+ */
+public record QueueInfo(Resource resource, String policy, String configuredPolicy, int waiting, int running,
+                        long completed, long failed, Duration meanWaiting, int workers, String threads,
+                        int capacity) {
+}

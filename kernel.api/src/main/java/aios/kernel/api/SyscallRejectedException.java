@@ -1,0 +1,33 @@
+package aios.kernel.api;
+
+/**
+ * {@link Kernel#submit} refused a syscall at once; nothing was queued and nothing changed.
+ */
+public class SyscallRejectedException extends SyscallException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a syscall was refused. */
+    public enum Reason {
+        /** The agent is not registered. */
+        UNKNOWN_AGENT,
+        /** The access policy denied it. */
+        ACCESS_DENIED,
+        /** Its resource's queue is full (backpressure): retry later or raise the queue's capacity. */
+        QUEUE_FULL,
+        /** No service can run it (no backend or manager for its resource). */
+        NO_SERVICE,
+        /** The kernel is stopping. */
+        SHUTTING_DOWN
+    }
+
+    private final Reason reason;
+
+    public SyscallRejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

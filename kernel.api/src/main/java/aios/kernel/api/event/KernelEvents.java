@@ -1,0 +1,62 @@
+package aios.kernel.api.event;
+
+/**
+ * Event Admin topics the kernel publishes, and the property keys they carry. Every syscall step is an event;
+ * subscribe with {@code aios/syscall/*} for all of them.
+ */
+public final class KernelEvents {
+
+    private KernelEvents() {
+    }
+
+    /** Accepted and queued. Properties: id, agent, resource, kind, policy, priority, arrival. */
+    public static final String SUBMITTED = "aios/syscall/SUBMITTED";
+    /** Taken by a worker. Adds start and waiting. */
+    public static final String STARTED = "aios/syscall/STARTED";
+    /** Finished with a result. Adds end and turnaround. */
+    public static final String COMPLETED = "aios/syscall/COMPLETED";
+    /** Finished with an error. Adds end, turnaround and error. */
+    public static final String FAILED = "aios/syscall/FAILED";
+    /** Refused at submit; nothing was queued. Properties: agent, resource, kind, reason, error. */
+    public static final String REJECTED = "aios/syscall/REJECTED";
+    /** Cancelled while waiting or running. Adds error. */
+    public static final String CANCELLED = "aios/syscall/CANCELLED";
+
+    /** A queue's policy changed. Properties: resource, policy, previous, moved, pause. */
+    public static final String POLICY_CHANGED = "aios/queue/POLICY_CHANGED";
+    /** A queue fell back to FIFO because its policy went away or misbehaved. Adds error. */
+    public static final String POLICY_FALLBACK = "aios/queue/POLICY_FALLBACK";
+
+    /** Syscall id (Long). */
+    public static final String ID = "syscall.id";
+    /** Agent name (String). */
+    public static final String AGENT = "agent";
+    /** Resource id: llm, memory, storage, tool (String). */
+    public static final String RESOURCE = "resource";
+    /** Syscall kind such as llm.chat (String). */
+    public static final String KIND = "kind";
+    /** Policy name (String). */
+    public static final String POLICY = "policy";
+    /** Previous policy name (String), on POLICY_CHANGED. */
+    public static final String PREVIOUS = "previous";
+    /** Priority (Integer). */
+    public static final String PRIORITY = "priority";
+    /** Epoch microseconds of arrival (Long). */
+    public static final String ARRIVAL = "arrival.us";
+    /** Epoch microseconds of start (Long). */
+    public static final String START = "start.us";
+    /** Epoch microseconds of end (Long). */
+    public static final String END = "end.us";
+    /** Microseconds waited in the queue (Long). */
+    public static final String WAITING = "waiting.us";
+    /** Microseconds from arrival to end (Long). */
+    public static final String TURNAROUND = "turnaround.us";
+    /** Error message (String). */
+    public static final String ERROR = "error";
+    /** Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String). */
+    public static final String REASON = "reason";
+    /** Tasks moved between policies on a switch (Integer). */
+    public static final String MOVED = "moved";
+    /** Microseconds dispatch was paused for a switch (Long). */
+    public static final String PAUSE = "pause.us";
+}

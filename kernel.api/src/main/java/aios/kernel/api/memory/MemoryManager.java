@@ -1,0 +1,18 @@
+package aios.kernel.api.memory;
+
+import aios.kernel.api.syscall.MemoryQuery;
+import aios.kernel.api.syscall.MemoryResult;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Keeps agents' working memory. Runs memory syscalls on the memory queue's workers, possibly several at once;
+ * an agent reaches only its own notes.
+ */
+@ConsumerType
+public interface MemoryManager {
+
+    /**
+     * @throws Exception with a message naming the note, the agent or the quota concerned
+     */
+    MemoryResult execute(MemoryQuery query) throws Exception;
+}

@@ -1,0 +1,9 @@
+/**
+ * The SPI of the agent memory manager.
+ */
+@Export
+@Version("1.0.0")
+package aios.kernel.api.memory;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,47 @@
+package aios.kernel.api.scheduling;
+
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A queue discipline: owns the waiting tasks of one resource and decides which runs next.
+ *
+ * <p>Register implementations as services with {@link #NAME} and {@code scope=prototype}: the kernel gets one
+ * instance per queue. A queue calls its instance from one thread at a time (under the queue's lock), so an
+ * implementation needs no synchronisation of its own; in turn every method must return quickly and never block
+ * or sleep. A method that throws gets the policy replaced by FIFO (with an event saying why).
+ */
+@ConsumerType
+public interface SchedulingPolicy {
+
+    /** Service property: the policy's name as users select it ({@code fifo}, {@code edf}, …). Required. */
+    String NAME = "aios.policy.name";
+
+    /** Service property: one line for people, shown by {@code aios:policy}. Optional. */
+    String DESCRIPTION = "aios.policy.description";
+
+    /**
+     * Applies per-queue parameters (such as {@code slice.tokens=4}); called before the first {@link #offer} and
+     * whenever they change. Policies without parameters ignore them.
+     *
+     * @throws IllegalArgumentException naming the bad key or value and what is accepted
+     */
+    default void configure(Map<String, String> parameters) {
+    }
+
+    /** Adds a waiting task. The queue never offers a task that is already waiting. */
+    void offer(Task task);
+
+    /** Removes and returns the task to run next, or {@code null} if none waits. */
+    Task poll();
+
+    /** Removes a waiting task (it was cancelled). @return whether it was waiting here */
+    boolean remove(Task task);
+
+    /** Removes and returns every waiting task, in the order the policy would have run them. */
+    List<Task> drain();
+
+    /** How many tasks wait. */
+    int size();
+}
