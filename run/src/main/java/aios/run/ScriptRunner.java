@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -35,22 +36,39 @@ final class ScriptRunner implements Callable<Integer> {
 
     static final int OK = 0;
     static final int FAILED = 1;
-    static final int NOT_READY = 2;
+    static final int NOT_READY = 3;
 
     private static final long READY_TIMEOUT_MILLIS = 60_000;
     private static final String COMMAND_PROCESSOR = "org.apache.felix.service.command.CommandProcessor";
     private static final String COMMAND_SESSION = "org.apache.felix.service.command.CommandSession";
     private static final int INSPECT = 0; // Converter.INSPECT: the console's format for a value
+    private static final String PIPE_EXCEPTION = "pipe-exception"; // set by the runtime after each pipeline
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
 
     private final BundleContext context;
     private final String script;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final FrameworkListener startLevelListener = event -> {
+        if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED && startLevel() >= highestStartLevel()) {
+            started.countDown();
+        }
+    };
     // The real stdout/stderr: System.out is replaced by Gogo's per-thread stream once the runtime starts.
     private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
     private final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
 
+    /**
+     * Created by {@link LaunchExtension} after the launcher started the bundles of level 1 and before it raises the
+     * start level, so the event that ends the climb cannot be missed. (The level alone does not tell: during a
+     * climb Felix reports a level as reached while it still starts that level's bundles.)
+     */
     ScriptRunner(BundleContext context, String script) {
         this.context = context;
         this.script = script;
+        context.addFrameworkListener(startLevelListener);
+        if (startLevel() >= highestStartLevel()) {
+            started.countDown(); // no climb ahead: every bundle to start is at level 1, started already
+        }
     }
 
     @Override
@@ -77,14 +95,28 @@ final class ScriptRunner implements Callable<Integer> {
 
     private int run(Session session) throws Exception {
         try {
+            try {
+                loadProfile(session);
+            } catch (Exception e) {
+                err.printf("aios: the Gogo profile failed, scripts lack its commands: %s%n", e);
+            }
             List<String> statements = GogoStatements.split(script);
             for (int i = 0; i < statements.size(); i++) {
                 String statement = statements.get(i);
                 Object value;
+                String failure = null;
                 try {
+                    session.put(PIPE_EXCEPTION, null);
                     value = session.execute(statement);
+                    if (session.get(PIPE_EXCEPTION) instanceof Exception e) {
+                        failure = "a command of the pipeline failed: " + suppressedMessages(e);
+                    }
                 } catch (Exception e) {
-                    err.printf("aios: %s: %s: %s%n", statement, e.getClass().getSimpleName(), e.getMessage());
+                    value = null;
+                    failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+                if (failure != null) {
+                    err.printf("aios: %s: %s%n", statement, failure);
                     int skipped = statements.size() - i - 1;
                     if (skipped > 0) {
                         err.printf("aios: %d later statement%s not run%n", skipped, skipped == 1 ? "" : "s");
@@ -105,32 +137,40 @@ final class ScriptRunner implements Callable<Integer> {
         }
     }
 
+    /**
+     * Sources the Gogo console's profile, quietly, so that scripts have the commands a console has (for
+     * instance {@code bundles} and {@code bundle}, which the profile adds from the bundle context).
+     */
+    private void loadProfile(Session session) throws Exception {
+        for (Bundle bundle : context.getBundles()) {
+            if (GOGO_SHELL.equals(bundle.getSymbolicName()) && bundle.getEntry("/gosh_profile") != null) {
+                session.put(".gosh_quiet", Boolean.TRUE);
+                session.execute("source '" + bundle.getEntry("/gosh_profile") + "'");
+                return;
+            }
+        }
+    }
+
+    private static String suppressedMessages(Exception pipeException) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t : pipeException.getSuppressed()) {
+            messages.append(messages.isEmpty() ? "" : "; ").append(t.getClass().getSimpleName()).append(": ")
+                    .append(t.getMessage());
+        }
+        return messages.isEmpty() ? pipeException.getMessage() : messages.toString();
+    }
+
     /** Waits until the framework has started every bundle marked to start, whatever its start level. */
     private boolean awaitStartLevel(long deadline) throws InterruptedException {
-        FrameworkStartLevel frameworkLevel = context.getBundle(0).adapt(FrameworkStartLevel.class);
-        Object changed = new Object();
-        FrameworkListener listener = event -> {
-            if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
-                synchronized (changed) {
-                    changed.notifyAll();
-                }
-            }
-        };
-        context.addFrameworkListener(listener);
         try {
-            synchronized (changed) {
-                while (frameworkLevel.getStartLevel() < highestStartLevel()) {
-                    long remaining = remainingMillis(deadline);
-                    if (remaining <= 0) {
-                        return false;
-                    }
-                    changed.wait(remaining);
-                }
-            }
-            return true;
+            return started.await(Math.max(0, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
         } finally {
-            context.removeFrameworkListener(listener);
+            context.removeFrameworkListener(startLevelListener);
         }
+    }
+
+    private int startLevel() {
+        return context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
     }
 
     private int highestStartLevel() {
@@ -154,6 +194,8 @@ final class ScriptRunner implements Callable<Integer> {
         private final Method execute;
         private final Method format;
         private final Method close;
+        private final Method get;
+        private final Method put;
 
         Session(ServiceReference<Object> reference, Object processor) throws Exception {
             Bundle runtime = reference.getBundle();
@@ -165,6 +207,16 @@ final class ScriptRunner implements Callable<Integer> {
             this.execute = sessionType.getMethod("execute", CharSequence.class);
             this.format = sessionType.getMethod("format", Object.class, int.class);
             this.close = sessionType.getMethod("close");
+            this.get = sessionType.getMethod("get", String.class);
+            this.put = sessionType.getMethod("put", String.class, Object.class);
+        }
+
+        Object get(String name) throws Exception {
+            return invoke(get, name);
+        }
+
+        void put(String name, Object value) throws Exception {
+            invoke(put, name, value);
         }
 
         Object execute(String statement) throws Exception {
