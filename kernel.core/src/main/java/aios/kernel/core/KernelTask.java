@@ -55,7 +55,6 @@ final class KernelTask implements Task, SyscallHandle {
     KernelTask prevWaiting;
     KernelTask nextWaiting;
     boolean waiting;
-    int mark;
 
     KernelTask(long id, Syscall syscall, AgentRecord agent, KernelClock clock, Runnable onCancelRequest) {
         this.id = id;

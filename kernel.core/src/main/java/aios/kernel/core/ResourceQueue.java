@@ -55,7 +55,6 @@ final class ResourceQueue {
     private KernelTask tail;
     private boolean closed;
     private int generation;
-    private int swapEpoch;
     private int workers;
     private boolean virtualThreads;
     private String configuredPolicy;
@@ -164,15 +163,15 @@ final class ResourceQueue {
     }
 
     /**
-     * Replaces the policy: dispatch pauses (the lock is held), every waiting task moves to {@code next} in the
-     * order the old policy would have run them, dispatch resumes.
+     * Replaces the policy: dispatch pauses (the lock is held), every waiting task moves to {@code next} in
+     * arrival order, dispatch resumes.
      */
     Swap swap(SchedulingPolicy next, String name, Object owner) {
         lock.lock();
         try {
             long t0 = System.nanoTime();
             String previous = policyName;
-            List<KernelTask> moving = drainVerified();
+            List<KernelTask> moving = drainAll();
             String fault = null;
             try {
                 for (KernelTask t : moving) {
@@ -192,25 +191,16 @@ final class ResourceQueue {
         }
     }
 
-    /** Takes every waiting task out of the current policy; falls back to arrival order if the policy's answer is wrong. */
-    private List<KernelTask> drainVerified() {
-        List<KernelTask> out = new ArrayList<>(waitingCount);
+    /**
+     * Empties the current policy and returns every waiting task in arrival order (the queue's own list), so the
+     * next policy orders them as if they had arrived under it. What the old policy answers is not needed: its
+     * instance is discarded, and a broken drain cannot lose a task.
+     */
+    private List<KernelTask> drainAll() {
         try {
-            List<Task> drained = policy.drain();
-            int epoch = ++swapEpoch;
-            for (Task t : drained) {
-                if (!(t instanceof KernelTask k) || !k.waiting || k.mark == epoch) {
-                    out = null;
-                    break;
-                }
-                k.mark = epoch;
-                out.add(k);
-            }
-            if (out != null && out.size() == waitingCount) {
-                return out;
-            }
+            policy.drain();
         } catch (RuntimeException e) {
-            // the policy's own state is not trusted any more; the queue's list is complete
+            // the instance is discarded anyway; the queue's list is complete
         }
         return arrivalOrder();
     }
