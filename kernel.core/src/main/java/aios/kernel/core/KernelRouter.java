@@ -79,6 +79,7 @@ public final class KernelRouter implements Kernel {
     private final KernelClock clock = new KernelClock();
     private final EventPublisher events = new EventPublisher(clock);
     private final AccessPolicy ownDataOnly = new OwnDataOnly();
+    private final CostEstimator costs = new CostEstimator();
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, KernelTask> tasks = new ConcurrentHashMap<>();
@@ -235,7 +236,7 @@ public final class KernelRouter implements Kernel {
         }
         ResourceQueue q = qs.get(call.resource());
         long id = ids.incrementAndGet();
-        KernelTask task = new KernelTask(id, call, agent, clock, () -> cancel(id));
+        KernelTask task = new KernelTask(id, call, agent, clock, costs.estimate(call), () -> cancel(id));
         tasks.put(task.id, task);
         try {
             q.offer(task);
@@ -356,6 +357,7 @@ public final class KernelRouter implements Kernel {
                 finish(t, SyscallStatus.CANCELLED, null, "cancelled while running");
             }
         } else if (failure == null) {
+            costs.record(t.syscall, clock.nanoTime() - t.startNanos);
             t.transition(SyscallStatus.RUNNING, SyscallStatus.COMPLETED);
             finish(t, SyscallStatus.COMPLETED, result, null);
         } else {

@@ -36,6 +36,7 @@ final class KernelTask implements Task, SyscallHandle {
     final long arrivalNanos;
     final long deadlineNanos;
     final long costHintNanos;
+    final long costEstimateNanos;
     final SyscallFuture result;
     private final KernelClock clock;
 
@@ -56,7 +57,8 @@ final class KernelTask implements Task, SyscallHandle {
     KernelTask nextWaiting;
     boolean waiting;
 
-    KernelTask(long id, Syscall syscall, AgentRecord agent, KernelClock clock, Runnable onCancelRequest) {
+    KernelTask(long id, Syscall syscall, AgentRecord agent, KernelClock clock, long costEstimateNanos,
+               Runnable onCancelRequest) {
         this.id = id;
         this.syscall = syscall;
         this.resource = syscall.resource();
@@ -66,6 +68,7 @@ final class KernelTask implements Task, SyscallHandle {
         var s = syscall.scheduling();
         this.deadlineNanos = s.deadline() == null ? Long.MAX_VALUE : clock.toNanoTime(s.deadline());
         this.costHintNanos = s.costHint() == null ? -1 : s.costHint().toNanos();
+        this.costEstimateNanos = costEstimateNanos;
         this.result = new SyscallFuture(onCancelRequest);
     }
 
@@ -124,6 +127,11 @@ final class KernelTask implements Task, SyscallHandle {
     @Override
     public long costHintNanos() {
         return costHintNanos;
+    }
+
+    @Override
+    public long costEstimateNanos() {
+        return costEstimateNanos;
     }
 
     @Override
