@@ -4,7 +4,7 @@ import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.Syscall;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -57,8 +57,8 @@ public interface Kernel {
     /** One entry per resource. */
     List<QueueInfo> queues();
 
-    /** The names of the scheduling policies installed now. */
-    Set<String> policies();
+    /** The scheduling policies installed now: name → one-line description. */
+    Map<String, String> policies();
 
     /**
      * Makes {@code policy} order {@code resource}'s queue from now on: dispatch pauses, every waiting task moves

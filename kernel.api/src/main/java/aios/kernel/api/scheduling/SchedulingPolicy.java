@@ -39,7 +39,10 @@ public interface SchedulingPolicy {
     /** Removes a waiting task (it was cancelled). @return whether it was waiting here */
     boolean remove(Task task);
 
-    /** Removes and returns every waiting task, in the order the policy would have run them. */
+    /**
+     * Removes and returns every waiting task; called when this instance is being replaced. The kernel offers the
+     * tasks to the next policy in their arrival order.
+     */
     List<Task> drain();
 
     /** How many tasks wait. */

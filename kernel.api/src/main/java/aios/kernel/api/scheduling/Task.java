@@ -32,4 +32,11 @@ public interface Task {
 
     /** The caller's estimate of service time in nanoseconds, or -1 if it gave none. */
     long costHintNanos();
+
+    /**
+     * The expected service time in nanoseconds, always ≥ 0: the cost hint when the caller gave one, otherwise
+     * learned by the kernel from the service times of earlier syscalls of the same agent, resource, kind and
+     * model (an exponentially weighted mean), falling back to those of any agent, then to a prior per resource.
+     */
+    long costEstimateNanos();
 }

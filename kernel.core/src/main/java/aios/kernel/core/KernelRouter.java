@@ -1,0 +1,742 @@
+package aios.kernel.core;
+
+import aios.kernel.api.AgentInfo;
+import aios.kernel.api.Kernel;
+import aios.kernel.api.QueueInfo;
+import aios.kernel.api.SyscallException;
+import aios.kernel.api.SyscallHandle;
+import aios.kernel.api.SyscallInfo;
+import aios.kernel.api.SyscallRejectedException;
+import aios.kernel.api.SyscallRejectedException.Reason;
+import aios.kernel.api.SyscallStatus;
+import aios.kernel.api.access.AccessDecision;
+import aios.kernel.api.access.AccessPolicy;
+import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.llm.LlmBackend;
+import aios.kernel.api.memory.MemoryManager;
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.storage.StorageManager;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.MemoryQuery;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.StorageQuery;
+import aios.kernel.api.syscall.Syscall;
+import aios.kernel.api.syscall.SyscallResult;
+import aios.kernel.api.syscall.ToolCall;
+import aios.kernel.api.syscall.ToolQuery;
+import aios.kernel.api.syscall.ToolResult;
+import aios.kernel.api.tool.ToolInvocation;
+import aios.kernel.api.tool.ToolService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferenceScope;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The router: checks access, builds a {@link KernelTask} per syscall, offers it to its resource's
+ * {@link ResourceQueue}, and runs it on that queue's workers against the service that serves the resource.
+ * Every step is an event. Which policy orders each queue follows the configuration and the installed policy
+ * services: a queue whose policy is missing runs the built-in FIFO until it appears.
+ */
+@Component(service = Kernel.class, configurationPid = "aios.kernel")
+@Designate(ocd = KernelConfig.class)
+public final class KernelRouter implements Kernel {
+
+    static final String PID = "aios.kernel";
+    private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final KernelClock clock = new KernelClock();
+    private final EventPublisher events = new EventPublisher(clock);
+    private final AccessPolicy ownDataOnly = new OwnDataOnly();
+    private final CostEstimator costs = new CostEstimator();
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, KernelTask> tasks = new ConcurrentHashMap<>();
+    private AtomicLongArray retained;
+    private final AtomicLong finishedCount = new AtomicLong();
+
+    // policies: guarded by "this"
+    private final List<PolicyProvider> policyProviders = new ArrayList<>();
+    private final java.util.Set<Long> faultedProviders = new java.util.HashSet<>();
+    private final Map<Resource, PolicyProvider.Lease> leases = new EnumMap<>(Resource.class);
+    private final List<PolicyProvider.Lease> retired = new ArrayList<>();
+    private final Map<Resource, Map<String, String>> parameters = new EnumMap<>(Resource.class);
+
+    private volatile Map<Resource, ResourceQueue> queues;
+
+    // the services that run syscalls
+    private volatile AccessPolicy access;
+    private volatile MemoryManager memory;
+    private volatile StorageManager storage;
+    private final CopyOnWriteArrayList<Ranked<LlmBackend>> llms = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
+    private volatile ConfigurationAdmin configAdmin;
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
+
+    record Ranked<S>(ServiceReference<?> ref, S service) {
+    }
+
+    // ---------------------------------------------------------------- life
+
+    @Activate
+    void activate(KernelConfig config) {
+        QueueSettings[] settings = settingsOf(config);
+        retained = new AtomicLongArray(config.history_retained());
+        Map<Resource, ResourceQueue> qs = new EnumMap<>(Resource.class);
+        for (Resource r : Resource.values()) {
+            QueueSettings s = settings[r.ordinal()];
+            qs.put(r, new ResourceQueue(r, s, this::run, (swap, owner) -> policyFault(r, swap, owner)));
+        }
+        synchronized (this) {
+            for (Resource r : Resource.values()) {
+                parameters.put(r, settings[r.ordinal()].parameters());
+            }
+            queues = qs;
+            reconcileAll();
+        }
+    }
+
+    @Modified
+    void modified(KernelConfig config) {
+        QueueSettings[] settings = settingsOf(config);
+        synchronized (this) {
+            for (Resource r : Resource.values()) {
+                QueueSettings s = settings[r.ordinal()];
+                Map<String, String> old = parameters.put(r, s.parameters());
+                if (!s.parameters().equals(old)) {
+                    leases.computeIfPresent(r, (k, lease) -> {
+                        lease.instance().configure(s.parameters());
+                        return lease;
+                    });
+                }
+                queues.get(r).configure(s);
+            }
+            faultedProviders.clear(); // a new configuration gives every policy another chance
+            reconcileAll();
+        }
+    }
+
+    private QueueSettings[] settingsOf(KernelConfig config) {
+        QueueSettings[] s = new QueueSettings[Resource.values().length];
+        for (Resource r : Resource.values()) {
+            s[r.ordinal()] = QueueSettings.of(r, config);
+        }
+        return s;
+    }
+
+    @Deactivate
+    void deactivate() {
+        Map<Resource, ResourceQueue> qs = queues;
+        for (ResourceQueue q : qs.values()) {
+            for (KernelTask t : q.close()) {
+                if (t.transition(SyscallStatus.QUEUED, SyscallStatus.CANCELLED)) {
+                    finish(t, SyscallStatus.CANCELLED, null, "the kernel stopped before the syscall ran");
+                }
+            }
+        }
+        for (KernelTask t : tasks.values()) {
+            if (t.status() == SyscallStatus.RUNNING) {
+                t.interruptRunner();
+            }
+        }
+        synchronized (this) {
+            leases.values().forEach(this::releaseQuietly);
+            leases.clear();
+            retired.forEach(this::releaseQuietly);
+            retired.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- Kernel
+
+    @Override
+    public AgentInfo register(String name) {
+        if (name == null || !AGENT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("agent name '" + name + "' is not valid: use 1–64 characters from"
+                    + " A-Z a-z 0-9 . _ -, starting with a letter or digit");
+        }
+        return agents.computeIfAbsent(name, n -> new AgentRecord(n, Instant.now())).info();
+    }
+
+    @Override
+    public boolean unregister(String name) {
+        AgentRecord a = agents.remove(name);
+        if (a == null) {
+            return false;
+        }
+        for (KernelTask t : tasks.values()) {
+            if (t.agent == a && t.status() == SyscallStatus.QUEUED) {
+                cancel(t, "agent '" + name + "' was unregistered");
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public List<AgentInfo> agents() {
+        return agents.values().stream().map(AgentRecord::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
+    }
+
+    @Override
+    public SyscallHandle submit(Syscall call) {
+        if (call == null) {
+            throw new IllegalArgumentException("syscall is null: pass an LlmQuery, MemoryQuery, StorageQuery or ToolQuery");
+        }
+        Map<Resource, ResourceQueue> qs = queues;
+        if (qs == null) {
+            throw reject(call, Reason.SHUTTING_DOWN, "the kernel is not running: submit again when it has started");
+        }
+        AgentRecord agent = agents.get(call.agent());
+        if (agent == null) {
+            throw reject(call, Reason.UNKNOWN_AGENT, "agent '" + call.agent()
+                    + "' is not registered: register it first (Kernel.register or aios:register)");
+        }
+        AccessPolicy policy = access;
+        AccessDecision decision = (policy == null ? ownDataOnly : policy).check(call);
+        if (!decision.allowed()) {
+            throw reject(call, Reason.ACCESS_DENIED, decision.reason());
+        }
+        String missing = missingService(call);
+        if (missing != null) {
+            throw reject(call, Reason.NO_SERVICE, missing);
+        }
+        ResourceQueue q = qs.get(call.resource());
+        long id = ids.incrementAndGet();
+        KernelTask task = new KernelTask(id, call, agent, clock, costs.estimate(call), () -> cancel(id));
+        tasks.put(task.id, task);
+        try {
+            q.offer(task);
+        } catch (SyscallRejectedException e) {
+            tasks.remove(task.id);
+            events.rejected(call, e.reason().name(), e.getMessage());
+            throw e;
+        }
+        agent.submitted.increment();
+        events.submitted(task, q.policyName());
+        return task;
+    }
+
+    private SyscallRejectedException reject(Syscall call, Reason reason, String message) {
+        events.rejected(call, reason.name(), message);
+        return new SyscallRejectedException(reason, message);
+    }
+
+    @Override
+    public boolean cancel(long id) {
+        KernelTask t = tasks.get(id);
+        return t != null && cancel(t, "cancelled");
+    }
+
+    private boolean cancel(KernelTask t, String why) {
+        if (t.transition(SyscallStatus.QUEUED, SyscallStatus.CANCELLED)) {
+            queues.get(t.resource).remove(t);
+            finish(t, SyscallStatus.CANCELLED, null, why);
+            return true;
+        }
+        if (t.status() == SyscallStatus.RUNNING) {
+            t.cancelRequested = true;
+            return t.interruptRunner();
+        }
+        return false;
+    }
+
+    @Override
+    public Optional<SyscallInfo> status(long id) {
+        KernelTask t = tasks.get(id);
+        if (t == null) {
+            return Optional.empty();
+        }
+        String policy = t.policy != null ? t.policy : queues.get(t.resource).policyName();
+        return Optional.of(new SyscallInfo(t.id, t.agent(), t.resource, t.syscall.kind(), t.status(), policy,
+                t.timings(), t.error));
+    }
+
+    @Override
+    public List<QueueInfo> queues() {
+        return queues.values().stream().map(ResourceQueue::info).toList();
+    }
+
+    @Override
+    public synchronized Map<String, String> policies() {
+        Map<String, String> m = new TreeMap<>();
+        policyProviders.forEach(p -> m.putIfAbsent(p.name(), p.description()));
+        return m;
+    }
+
+    @Override
+    public QueueInfo switchPolicy(Resource resource, String name) {
+        synchronized (this) {
+            if (best(name) == null) {
+                throw new IllegalArgumentException("no scheduling policy named '" + name + "' is installed: use one of "
+                        + String.join(", ", policies().keySet()) + ", or drop the policy's bundle into bundles/");
+            }
+            queues.get(resource).setConfiguredPolicy(name);
+            faultedProviders.clear();
+            reconcile(resource);
+        }
+        persistPolicy(resource, name);
+        return queues.get(resource).info();
+    }
+
+    /** Keeps a switch across restarts: the kernel's configuration names the policy from now on. */
+    private void persistPolicy(Resource resource, String name) {
+        ConfigurationAdmin ca = configAdmin;
+        if (ca == null) {
+            return;
+        }
+        try {
+            Configuration c = ca.getConfiguration(PID, null);
+            var props = c.getProperties() == null ? new Hashtable<String, Object>() : c.getProperties();
+            props.put(resource.id() + ".policy", name);
+            c.updateIfDifferent(props);
+        } catch (Exception e) {
+            Logger l = log;
+            if (l != null) {
+                l.error("policy switch of the {} queue to {} applies now but was not saved in configuration {}: {}",
+                        resource.id(), name, PID, e.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- running a task
+
+    private void run(KernelTask t) {
+        if (!t.transition(SyscallStatus.QUEUED, SyscallStatus.RUNNING)) {
+            return; // cancelled while the worker took it
+        }
+        ResourceQueue q = queues.get(t.resource);
+        t.startNanos = clock.nanoTime();
+        q.recordStart(t.startNanos - t.arrivalNanos);
+        t.bindRunner(Thread.currentThread());
+        events.started(t);
+        SyscallResult result = null;
+        Throwable failure = null;
+        try {
+            result = execute(t.syscall);
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            t.bindRunner(null);
+        }
+        if (t.cancelRequested) {
+            if (t.transition(SyscallStatus.RUNNING, SyscallStatus.CANCELLED)) {
+                finish(t, SyscallStatus.CANCELLED, null, "cancelled while running");
+            }
+        } else if (failure == null) {
+            costs.record(t.syscall, clock.nanoTime() - t.startNanos);
+            t.transition(SyscallStatus.RUNNING, SyscallStatus.COMPLETED);
+            finish(t, SyscallStatus.COMPLETED, result, null);
+        } else {
+            t.transition(SyscallStatus.RUNNING, SyscallStatus.FAILED);
+            finish(t, SyscallStatus.FAILED, null, failure instanceof SyscallException se ? se.getMessage()
+                    : t.resource.id() + " syscall " + t.id + " failed: " + describe(failure));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+
+    private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error) {
+        t.endNanos = clock.nanoTime();
+        t.error = error;
+        ResourceQueue q = queues.get(t.resource);
+        t.agent.finished.increment();
+        switch (status) {
+            case COMPLETED -> {
+                q.completed.increment();
+                t.agent.completed.increment();
+                events.finished(t, KernelEvents.COMPLETED);
+                t.result.succeed(result);
+            }
+            case FAILED -> {
+                q.failed.increment();
+                t.agent.failed.increment();
+                events.finished(t, KernelEvents.FAILED);
+                t.result.fail(new SyscallException(error));
+            }
+            default -> {
+                events.finished(t, KernelEvents.CANCELLED);
+                t.result.cancelled();
+            }
+        }
+        retain(t.id);
+    }
+
+    /** Keeps the newest finished syscalls for status look-ups; forgets the oldest past the configured number. */
+    private void retain(long id) {
+        AtomicLongArray ring = retained;
+        int slot = (int) (finishedCount.getAndIncrement() % ring.length());
+        long old = ring.getAndSet(slot, id);
+        if (old != 0) {
+            tasks.remove(old);
+        }
+    }
+
+    private SyscallResult execute(Syscall call) throws Exception {
+        return switch (call) {
+            case LlmQuery q -> {
+                LlmBackend b = backendFor(q);
+                if (b == null) {
+                    throw new SyscallException(noBackend(q));
+                }
+                yield b.complete(q);
+            }
+            case MemoryQuery q -> {
+                MemoryManager m = memory;
+                if (m == null) {
+                    throw new SyscallException(noMemory());
+                }
+                yield m.execute(q);
+            }
+            case StorageQuery q -> {
+                StorageManager s = storage;
+                if (s == null) {
+                    throw new SyscallException(noStorage());
+                }
+                yield s.execute(q);
+            }
+            case ToolQuery q -> runTools(q);
+        };
+    }
+
+    private ToolResult runTools(ToolQuery q) throws InterruptedException {
+        List<ToolResult.Outcome> outcomes = new ArrayList<>(q.calls().size());
+        int i = 0;
+        for (ToolCall c : q.calls()) {
+            String callId = c.id() == null ? String.valueOf(i) : c.id();
+            i++;
+            ToolService tool = tools.get(c.name());
+            if (tool == null) {
+                outcomes.add(new ToolResult.Outcome(callId, c.name(), false, null, noTool(c.name())));
+                continue;
+            }
+            try {
+                outcomes.add(new ToolResult.Outcome(callId, c.name(), true,
+                        tool.invoke(new ToolInvocation(q.agent(), callId, c.arguments())), null));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                outcomes.add(new ToolResult.Outcome(callId, c.name(), false, null,
+                        "tool " + c.name() + " failed: " + describe(e)));
+            }
+        }
+        return new ToolResult(outcomes);
+    }
+
+    /** Why no service can run this syscall now, or {@code null} if one can. */
+    private String missingService(Syscall call) {
+        return switch (call) {
+            case LlmQuery q -> backendFor(q) == null ? noBackend(q) : null;
+            case MemoryQuery q -> memory == null ? noMemory() : null;
+            case StorageQuery q -> storage == null ? noStorage() : null;
+            case ToolQuery q -> q.calls().stream().map(ToolCall::name).filter(n -> !tools.containsKey(n)).findFirst()
+                    .map(this::noTool).orElse(null);
+        };
+    }
+
+    private LlmBackend backendFor(LlmQuery q) {
+        for (Ranked<LlmBackend> r : llms) {
+            if (q.model() == null || r.service().models().contains(q.model())) {
+                return r.service();
+            }
+        }
+        return null;
+    }
+
+    private String noBackend(LlmQuery q) {
+        if (llms.isEmpty()) {
+            return "no LLM backend is installed: install one (such as llm.local) by dropping its bundle into bundles/";
+        }
+        return "no LLM backend serves model '" + q.model() + "': installed models are "
+                + llms.stream().flatMap(r -> r.service().models().stream()).collect(Collectors.joining(", "));
+    }
+
+    private static String noMemory() {
+        return "no memory manager is installed: install manager.memory (drop its bundle into bundles/)";
+    }
+
+    private static String noStorage() {
+        return "no storage manager is installed: install manager.storage (drop its bundle into bundles/)";
+    }
+
+    private String noTool(String name) {
+        return "no tool named '" + name + "' is installed" + (tools.isEmpty() ? "" : " (installed: "
+                + String.join(", ", new TreeSet<>(tools.keySet())) + ")");
+    }
+
+    // ---------------------------------------------------------------- policies
+
+    @Reference(service = SchedulingPolicy.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, scope = ReferenceScope.PROTOTYPE, unbind = "removePolicy")
+    void addPolicy(ComponentServiceObjects<SchedulingPolicy> objects, Map<String, Object> props) {
+        Object name = props.get(SchedulingPolicy.NAME);
+        Object scope = props.get(Constants.SERVICE_SCOPE);
+        if (!(name instanceof String n) || n.isBlank()) {
+            warn("a SchedulingPolicy service (id {}) has no {} property; it is ignored",
+                    props.get(Constants.SERVICE_ID), SchedulingPolicy.NAME);
+            return;
+        }
+        if (!Constants.SCOPE_PROTOTYPE.equals(scope)) {
+            warn("scheduling policy '{}' is registered with scope {}; it must be scope=prototype so that each queue"
+                    + " gets its own instance; it is ignored", n, scope);
+            return;
+        }
+        Object description = props.get(SchedulingPolicy.DESCRIPTION);
+        installPolicy(new PolicyProvider(n, description == null ? "" : description.toString(), rankOf(props),
+                (Long) props.get(Constants.SERVICE_ID), objects::getService, objects::ungetService));
+    }
+
+    void removePolicy(ComponentServiceObjects<SchedulingPolicy> objects, Map<String, Object> props) {
+        uninstallPolicy((Long) props.get(Constants.SERVICE_ID));
+    }
+
+    /** Installs a policy provider (the OSGi binding calls this; tests may call it directly). */
+    synchronized void installPolicy(PolicyProvider p) {
+        policyProviders.add(p);
+        policyProviders.sort(Comparator.comparingLong(PolicyProvider::rank).reversed()
+                .thenComparingLong(PolicyProvider::id));
+        if (queues != null) {
+            reconcileAll();
+        }
+    }
+
+    /** Removes a policy provider: queues using it move to another provider of the same name, or to FIFO. */
+    synchronized void uninstallPolicy(long providerId) {
+        policyProviders.removeIf(p -> p.id() == providerId);
+        faultedProviders.remove(providerId);
+        if (queues != null) {
+            reconcileAll();
+        }
+        retired.removeIf(lease -> {
+            if (lease.provider().id() == providerId) {
+                releaseQuietly(lease);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private PolicyProvider best(String name) {
+        for (PolicyProvider p : policyProviders) {
+            if (p.name().equals(name) && !faultedProviders.contains(p.id())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void reconcileAll() {
+        for (Resource r : Resource.values()) {
+            reconcile(r);
+        }
+    }
+
+    /** Makes the queue run the policy its configuration names, or the built-in FIFO while that is missing. */
+    private void reconcile(Resource r) {
+        ResourceQueue q = queues.get(r);
+        String wanted = q.configuredPolicy();
+        PolicyProvider target = best(wanted);
+        PolicyProvider.Lease current = leases.get(r);
+        if (current != null && current.provider() == target) {
+            return;
+        }
+        if (target == null && current == null) {
+            return; // already on the built-in FIFO
+        }
+        ResourceQueue.Swap swap;
+        PolicyProvider.Lease next = null;
+        if (target != null) {
+            try {
+                next = target.lease();
+                next.instance().configure(parameters.get(r));
+            } catch (RuntimeException e) {
+                if (next != null) {
+                    releaseQuietly(next);
+                }
+                faultedProviders.add(target.id());
+                warn("scheduling policy '{}' could not start on the {} queue: {}", wanted, r.id(), e.toString());
+                reconcile(r);
+                return;
+            }
+            swap = q.swap(next.instance(), wanted, next);
+        } else {
+            swap = q.swap(new BuiltinFifo(), BuiltinFifo.NAME, null);
+            swap = new ResourceQueue.Swap(swap.previous(), swap.next(), swap.moved(), swap.pauseNanos(),
+                    "policy '" + wanted + "' is not installed; the " + r.id() + " queue runs FIFO until it is");
+        }
+        if (current != null) {
+            releaseQuietly(current);
+        }
+        if (next != null && q.policyOwner() == next) {
+            leases.put(r, next);
+        } else {
+            leases.remove(r);
+            if (next != null) {
+                releaseQuietly(next);
+            }
+        }
+        events.queue(swap.fault() == null ? KernelEvents.POLICY_CHANGED : KernelEvents.POLICY_FALLBACK, r.id(), swap);
+    }
+
+    /**
+     * Called by a queue, under its lock, when its policy failed and was replaced by FIFO. The kernel's own
+     * bookkeeping happens on another thread (taking the kernel's lock under the queue's could deadlock); the
+     * failed instance is retired, and released when its provider goes away or the kernel stops.
+     */
+    private void policyFault(Resource r, ResourceQueue.Swap swap, Object failedOwner) {
+        Thread.ofVirtual().start(() -> {
+            synchronized (this) {
+                if (failedOwner instanceof PolicyProvider.Lease failed && leases.get(r) == failed) {
+                    leases.remove(r);
+                    faultedProviders.add(failed.provider().id());
+                    retired.add(failed);
+                }
+            }
+        });
+        warn("{}", swap.fault());
+        events.queue(KernelEvents.POLICY_FALLBACK, r.id(), swap);
+    }
+
+    private void releaseQuietly(PolicyProvider.Lease lease) {
+        try {
+            lease.release();
+        } catch (RuntimeException e) {
+            warn("releasing scheduling policy '{}' failed: {}", lease.provider().name(), e.toString());
+        }
+    }
+
+    private void warn(String format, Object... args) {
+        Logger l = log;
+        if (l != null) {
+            l.warn(format, args);
+        }
+    }
+
+    private static long rankOf(Map<String, Object> props) {
+        return props.get(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
+
+    // ---------------------------------------------------------------- the services that run syscalls
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setEventAdmin(EventAdmin ea) {
+        events.setEventAdmin(ea);
+    }
+
+    void unsetEventAdmin(EventAdmin ea) {
+        events.unsetEventAdmin(ea);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setConfigurationAdmin(ConfigurationAdmin ca) {
+        this.configAdmin = ca;
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin ca) {
+        if (this.configAdmin == ca) {
+            this.configAdmin = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setAccessPolicy(AccessPolicy p) {
+        this.access = p;
+    }
+
+    void unsetAccessPolicy(AccessPolicy p) {
+        if (this.access == p) {
+            this.access = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setMemoryManager(MemoryManager m) {
+        this.memory = m;
+    }
+
+    void unsetMemoryManager(MemoryManager m) {
+        if (this.memory == m) {
+            this.memory = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setStorageManager(StorageManager s) {
+        this.storage = s;
+    }
+
+    void unsetStorageManager(StorageManager s) {
+        if (this.storage == s) {
+            this.storage = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeLlmBackend")
+    void addLlmBackend(ServiceReference<LlmBackend> ref, LlmBackend backend) {
+        synchronized (llms) {
+            llms.add(new Ranked<>(ref, backend));
+            List<Ranked<LlmBackend>> sorted = new ArrayList<>(llms);
+            sorted.sort((a, b) -> b.ref() == null || a.ref() == null ? 0 : b.ref().compareTo(a.ref()));
+            llms.clear();
+            llms.addAll(sorted);
+        }
+    }
+
+    void removeLlmBackend(ServiceReference<LlmBackend> ref, LlmBackend backend) {
+        llms.removeIf(r -> r.service() == backend);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeTool")
+    void addTool(ToolService tool) {
+        ToolService previous = tools.putIfAbsent(tool.name(), tool);
+        if (previous != null && previous != tool) {
+            warn("two tools are named '{}'; the first installed one stays in use", tool.name());
+        }
+    }
+
+    void removeTool(ToolService tool) {
+        tools.remove(tool.name(), tool);
+    }
+}

@@ -1,0 +1,214 @@
+package aios.kernel.core;
+
+import aios.kernel.api.SyscallHandle;
+import aios.kernel.api.SyscallStatus;
+import aios.kernel.api.Timings;
+import aios.kernel.api.scheduling.Task;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Syscall;
+import aios.kernel.api.syscall.SyscallResult;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One syscall inside the kernel: the {@link Task} its queue's policy orders and the {@link SyscallHandle} its
+ * caller follows. Status moves QUEUED → RUNNING → COMPLETED | FAILED | CANCELLED (or QUEUED → CANCELLED), each
+ * step by compare-and-set so that a cancel and a worker cannot both win.
+ */
+final class KernelTask implements Task, SyscallHandle {
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(KernelTask.class, "status", SyscallStatus.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long id;
+    final Syscall syscall;
+    final Resource resource;
+    final AgentRecord agent;
+    final long arrivalNanos;
+    final long deadlineNanos;
+    final long costHintNanos;
+    final long costEstimateNanos;
+    final SyscallFuture result;
+    private final KernelClock clock;
+
+    private volatile SyscallStatus status = SyscallStatus.QUEUED;
+    volatile long startNanos;
+    volatile long endNanos;
+    /** The policy that handed the task to a worker. */
+    volatile String policy;
+    volatile String error;
+    /** Set by cancel while the task runs: the worker reports it cancelled, whatever the service returned. */
+    volatile boolean cancelRequested;
+
+    /** The worker running this task, so that cancel can interrupt it; guarded by {@code this}. */
+    private Thread runner;
+
+    // Membership of the queue's own arrival-ordered list of waiting tasks; guarded by that queue's lock.
+    KernelTask prevWaiting;
+    KernelTask nextWaiting;
+    boolean waiting;
+
+    KernelTask(long id, Syscall syscall, AgentRecord agent, KernelClock clock, long costEstimateNanos,
+               Runnable onCancelRequest) {
+        this.id = id;
+        this.syscall = syscall;
+        this.resource = syscall.resource();
+        this.agent = agent;
+        this.clock = clock;
+        this.arrivalNanos = clock.nanoTime();
+        var s = syscall.scheduling();
+        this.deadlineNanos = s.deadline() == null ? Long.MAX_VALUE : clock.toNanoTime(s.deadline());
+        this.costHintNanos = s.costHint() == null ? -1 : s.costHint().toNanos();
+        this.costEstimateNanos = costEstimateNanos;
+        this.result = new SyscallFuture(onCancelRequest);
+    }
+
+    boolean transition(SyscallStatus from, SyscallStatus to) {
+        return STATUS.compareAndSet(this, from, to);
+    }
+
+    synchronized void bindRunner(Thread t) {
+        runner = t;
+    }
+
+    /** Interrupts the worker if it is still running this task. */
+    synchronized boolean interruptRunner() {
+        if (runner != null) {
+            runner.interrupt();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String agent() {
+        return syscall.agent();
+    }
+
+    @Override
+    public Resource resource() {
+        return resource;
+    }
+
+    @Override
+    public Syscall syscall() {
+        return syscall;
+    }
+
+    @Override
+    public int priority() {
+        return syscall.scheduling().priority();
+    }
+
+    @Override
+    public long arrivalNanos() {
+        return arrivalNanos;
+    }
+
+    @Override
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    public long costHintNanos() {
+        return costHintNanos;
+    }
+
+    @Override
+    public long costEstimateNanos() {
+        return costEstimateNanos;
+    }
+
+    @Override
+    public CompletionStage<SyscallResult> result() {
+        return result;
+    }
+
+    @Override
+    public SyscallStatus status() {
+        return status;
+    }
+
+    @Override
+    public Timings timings() {
+        long s = startNanos;
+        long e = endNanos;
+        return new Timings(clock.toInstant(arrivalNanos), s == 0 ? null : clock.toInstant(s),
+                e == 0 ? null : clock.toInstant(e));
+    }
+
+    @Override
+    public String toString() {
+        return "syscall " + id + " (" + syscall.kind() + " for " + syscall.agent() + ", " + status + ")";
+    }
+
+    /**
+     * The result as callers see it: they can wait on it and chain to it, but only the kernel completes it;
+     * {@code cancel} asks the kernel to cancel the syscall.
+     */
+    static final class SyscallFuture extends CompletableFuture<SyscallResult> {
+        private final Runnable onCancelRequest;
+
+        SyscallFuture(Runnable onCancelRequest) {
+            this.onCancelRequest = onCancelRequest;
+        }
+
+        boolean succeed(SyscallResult value) {
+            return super.complete(value);
+        }
+
+        boolean fail(Throwable t) {
+            return super.completeExceptionally(t);
+        }
+
+        boolean cancelled() {
+            return super.cancel(false);
+        }
+
+        @Override
+        public boolean complete(SyscallResult value) {
+            throw new UnsupportedOperationException("only the kernel completes a syscall's result");
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            throw new UnsupportedOperationException("only the kernel completes a syscall's result; use Kernel.cancel");
+        }
+
+        @Override
+        public void obtrudeValue(SyscallResult value) {
+            throw new UnsupportedOperationException("only the kernel completes a syscall's result");
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("only the kernel completes a syscall's result");
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            onCancelRequest.run();
+            return isCancelled();
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+}

@@ -1,0 +1,408 @@
+package aios.kernel.core;
+
+import aios.kernel.api.QueueInfo;
+import aios.kernel.api.SyscallRejectedException;
+import aios.kernel.api.SyscallRejectedException.Reason;
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.Task;
+import aios.kernel.api.syscall.Resource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The waiting tasks of one resource, ordered by a {@link SchedulingPolicy}, and the workers that run them.
+ *
+ * <p>Every call into the policy happens under this queue's lock, so policies need no locking of their own.
+ * Workers block on a condition until there is work: no polling, no sleeping. Besides the policy, the queue
+ * keeps its own arrival-ordered list of the waiting tasks, so that a policy that throws, loses or repeats a
+ * task is replaced by {@link BuiltinFifo} with every waiting task exactly once.
+ */
+final class ResourceQueue {
+
+    /** What happened when a policy was replaced. */
+    record Swap(String previous, String next, int moved, long pauseNanos, String fault) {
+    }
+
+    /** Hears of a policy that failed; {@code failedOwner} is what {@link #swap} installed it with. */
+    interface FaultListener {
+        void onFault(Swap swap, Object failedOwner);
+    }
+
+    /** Runs one task on the calling worker thread. */
+    interface Runner {
+        void run(KernelTask task);
+    }
+
+    final Resource resource;
+    private final Runner runner;
+    private final FaultListener onFault;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+
+    // guarded by lock
+    private SchedulingPolicy policy = new BuiltinFifo();
+    private String policyName = BuiltinFifo.NAME;
+    private Object policyOwner;
+    private int capacity;
+    private int waitingCount;
+    private KernelTask head;
+    private KernelTask tail;
+    private boolean closed;
+    private int generation;
+    private int workers;
+    private boolean virtualThreads;
+    private String configuredPolicy;
+
+    private final AtomicInteger running = new AtomicInteger();
+    final LongAdder completed = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    private final LongAdder started = new LongAdder();
+    private final LongAdder waitNanos = new LongAdder();
+
+    ResourceQueue(Resource resource, QueueSettings settings, Runner runner, FaultListener onFault) {
+        this.resource = resource;
+        this.runner = runner;
+        this.onFault = onFault;
+        this.capacity = settings.capacity();
+        this.configuredPolicy = settings.policy();
+        resize(settings.workers(), settings.virtualThreads());
+    }
+
+    /** Queues a task, or refuses it at once when the queue is full or closed. */
+    void offer(KernelTask task) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new SyscallRejectedException(Reason.SHUTTING_DOWN, "the kernel is stopping: " + resource.id()
+                        + " syscalls are not accepted now; submit again when it has restarted");
+            }
+            if (waitingCount >= capacity) {
+                throw new SyscallRejectedException(Reason.QUEUE_FULL, "the " + resource.id() + " queue is full ("
+                        + waitingCount + " syscalls waiting): retry later, or raise " + resource.id()
+                        + ".capacity in the aios.kernel configuration");
+            }
+            link(task);
+            try {
+                policy.offer(task);
+            } catch (RuntimeException e) {
+                fault("offer", e);
+            }
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks until a task is ready for a worker of the given generation; returns {@code null} when the worker
+     * should stop (queue closed, or the worker pool was resized).
+     */
+    KernelTask take(int workerGeneration) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            for (;;) {
+                if (closed || workerGeneration != generation) {
+                    return null;
+                }
+                if (waitingCount > 0) {
+                    KernelTask t = pollPolicy();
+                    if (t != null) {
+                        unlink(t);
+                        t.policy = policyName;
+                        return t;
+                    }
+                    continue; // the policy failed and was replaced: ask the replacement
+                }
+                notEmpty.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private KernelTask pollPolicy() {
+        Task next;
+        try {
+            next = policy.poll();
+        } catch (RuntimeException e) {
+            fault("poll", e);
+            return null;
+        }
+        if (next instanceof KernelTask t && t.waiting && t.resource == resource) {
+            return t;
+        }
+        fault("poll", new IllegalStateException(next == null
+                ? "it returned no task while " + waitingCount + " were waiting"
+                : "it returned " + next + ", which is not waiting in this queue"));
+        return null;
+    }
+
+    /** Removes a waiting task (cancelled). @return whether it was waiting here */
+    boolean remove(KernelTask task) {
+        lock.lock();
+        try {
+            if (!task.waiting) {
+                return false;
+            }
+            unlink(task);
+            try {
+                policy.remove(task);
+            } catch (RuntimeException e) {
+                fault("remove", e);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the policy: dispatch pauses (the lock is held), every waiting task moves to {@code next} in
+     * arrival order, dispatch resumes.
+     */
+    Swap swap(SchedulingPolicy next, String name, Object owner) {
+        lock.lock();
+        try {
+            long t0 = System.nanoTime();
+            String previous = policyName;
+            List<KernelTask> moving = drainAll();
+            String fault = null;
+            try {
+                for (KernelTask t : moving) {
+                    next.offer(t);
+                }
+                policy = next;
+                policyName = name;
+                policyOwner = owner;
+            } catch (RuntimeException e) {
+                fault = "policy " + name + " failed in offer while taking over: " + describe(e);
+                installFallback();
+            }
+            notEmpty.signalAll();
+            return new Swap(previous, policyName, moving.size(), System.nanoTime() - t0, fault);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Empties the current policy and returns every waiting task in arrival order (the queue's own list), so the
+     * next policy orders them as if they had arrived under it. What the old policy answers is not needed: its
+     * instance is discarded, and a broken drain cannot lose a task.
+     */
+    private List<KernelTask> drainAll() {
+        try {
+            policy.drain();
+        } catch (RuntimeException e) {
+            // the instance is discarded anyway; the queue's list is complete
+        }
+        return arrivalOrder();
+    }
+
+    private List<KernelTask> arrivalOrder() {
+        List<KernelTask> all = new ArrayList<>(waitingCount);
+        for (KernelTask t = head; t != null; t = t.nextWaiting) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    private void installFallback() {
+        BuiltinFifo fifo = new BuiltinFifo();
+        for (KernelTask t : arrivalOrder()) {
+            fifo.offer(t);
+        }
+        policy = fifo;
+        policyName = BuiltinFifo.NAME;
+        policyOwner = null;
+    }
+
+    /** The policy threw or broke its contract: replace it by FIFO over every waiting task; report it. */
+    private void fault(String call, RuntimeException e) {
+        String failed = policyName;
+        Object failedOwner = policyOwner;
+        long t0 = System.nanoTime();
+        installFallback();
+        notEmpty.signalAll();
+        onFault.onFault(new Swap(failed, BuiltinFifo.NAME, waitingCount, System.nanoTime() - t0,
+                "policy " + failed + " failed in " + call + ": " + describe(e) + "; the " + resource.id()
+                        + " queue runs FIFO now"), failedOwner);
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private void link(KernelTask t) {
+        t.waiting = true;
+        t.prevWaiting = tail;
+        t.nextWaiting = null;
+        if (tail == null) {
+            head = t;
+        } else {
+            tail.nextWaiting = t;
+        }
+        tail = t;
+        waitingCount++;
+    }
+
+    private void unlink(KernelTask t) {
+        KernelTask p = t.prevWaiting;
+        KernelTask n = t.nextWaiting;
+        if (p == null) {
+            head = n;
+        } else {
+            p.nextWaiting = n;
+        }
+        if (n == null) {
+            tail = p;
+        } else {
+            n.prevWaiting = p;
+        }
+        t.prevWaiting = null;
+        t.nextWaiting = null;
+        t.waiting = false;
+        waitingCount--;
+    }
+
+    /** The owner (provider) of the policy in use, {@code null} for the built-in FIFO. */
+    Object policyOwner() {
+        lock.lock();
+        try {
+            return policyOwner;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String policyName() {
+        lock.lock();
+        try {
+            return policyName;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    SchedulingPolicy policy() {
+        lock.lock();
+        try {
+            return policy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies new settings other than the policy itself (which the kernel reconciles). */
+    void configure(QueueSettings s) {
+        boolean restart;
+        lock.lock();
+        try {
+            capacity = s.capacity();
+            configuredPolicy = s.policy();
+            restart = s.workers() != workers || s.virtualThreads() != virtualThreads;
+        } finally {
+            lock.unlock();
+        }
+        if (restart) {
+            resize(s.workers(), s.virtualThreads());
+        }
+    }
+
+    void setConfiguredPolicy(String name) {
+        lock.lock();
+        try {
+            configuredPolicy = name;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String configuredPolicy() {
+        lock.lock();
+        try {
+            return configuredPolicy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Replaces the worker pool: the old workers stop after their current task, new ones start. */
+    private void resize(int count, boolean virtual) {
+        int gen;
+        lock.lock();
+        try {
+            gen = ++generation;
+            workers = count;
+            virtualThreads = virtual;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
+        builder.name("aios-" + resource.id() + "-worker-g" + gen + "-", 0);
+        for (int i = 0; i < count; i++) {
+            builder.start(() -> work(gen));
+        }
+    }
+
+    private void work(int gen) {
+        try {
+            for (;;) {
+                KernelTask t = take(gen);
+                if (t == null) {
+                    return;
+                }
+                running.incrementAndGet();
+                try {
+                    runner.run(t);
+                } finally {
+                    running.decrementAndGet();
+                    Thread.interrupted(); // a late cancel must not hit the next task
+                }
+            }
+        } catch (InterruptedException stop) {
+            // the kernel is stopping
+        }
+    }
+
+    void recordStart(long waitedNanos) {
+        started.increment();
+        waitNanos.add(waitedNanos);
+    }
+
+    /** Refuses new tasks, stops the workers, and returns the tasks that were waiting (in arrival order). */
+    List<KernelTask> close() {
+        lock.lock();
+        try {
+            closed = true;
+            List<KernelTask> left = arrivalOrder();
+            for (KernelTask t : left) {
+                unlink(t);
+            }
+            policy = new BuiltinFifo();
+            notEmpty.signalAll();
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    QueueInfo info() {
+        lock.lock();
+        try {
+            long n = started.sum();
+            Duration meanWait = n == 0 ? Duration.ZERO : Duration.ofNanos(waitNanos.sum() / n);
+            return new QueueInfo(resource, policyName, configuredPolicy, waitingCount, running.get(), completed.sum(),
+                    failed.sum(), meanWait, workers, virtualThreads ? "virtual" : "platform", capacity);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

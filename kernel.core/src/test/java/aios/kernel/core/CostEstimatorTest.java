@@ -1,0 +1,37 @@
+package aios.kernel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.MemoryOperation;
+import aios.kernel.api.syscall.MemoryQuery;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Scheduling;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CostEstimatorTest {
+
+    @Test
+    void aHintWins_thenOwnHistory_thenOthersHistory_thenThePrior() {
+        CostEstimator e = new CostEstimator();
+        LlmQuery a = LlmQuery.chat("a", "x");
+        LlmQuery b = LlmQuery.chat("b", "x");
+        assertEquals(CostEstimator.prior(Resource.LLM), e.estimate(a));
+        assertEquals(7_000, e.estimate(a.withScheduling(Scheduling.DEFAULT.withCostHint(Duration.ofNanos(7_000)))));
+        for (int i = 0; i < 50; i++) {
+            e.record(a, 2_000_000);
+        }
+        assertEquals(2_000_000, e.estimate(a), 1_000);
+        assertEquals(2_000_000, e.estimate(b), 1_000, "an agent without history gets everyone's mean");
+        for (int i = 0; i < 50; i++) {
+            e.record(b, 10_000_000);
+        }
+        assertEquals(10_000_000, e.estimate(b), 10_000);
+        assertEquals(2_000_000, e.estimate(a), 1_000, "agents' own means stay apart");
+        assertEquals(CostEstimator.prior(Resource.MEMORY), e.estimate(new MemoryQuery("a", new MemoryOperation.Get("1"))));
+        e.record(a, 4_000_000);
+        assertTrue(e.estimate(a) > 2_000_000 && e.estimate(a) < 4_000_000, "a new sample moves the mean part way");
+    }
+}
