@@ -1,8 +1,12 @@
 package aios.run.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import aios.kernel.api.Kernel;
+import aios.kernel.api.QueueInfo;
+import aios.kernel.api.syscall.Resource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -30,16 +35,21 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleRevision;
 
-/** The kernel's bundles boot and start in a real framework, and the drop-in folder installs and removes jars. */
+/**
+ * The kernel's bundles boot and start in a real framework, the kernel serves its four queues, and the drop-in
+ * folder installs and removes jars.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class KernelSmokeIT {
 
     private static final Set<String> INFRASTRUCTURE = Set.of("org.apache.felix.scr", "org.apache.felix.configadmin",
             "org.apache.felix.eventadmin", "org.apache.felix.metatype", "org.apache.felix.log",
-            "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime", "aios.kernel.api");
+            "org.apache.felix.fileinstall", "org.apache.felix.gogo.runtime", "aios.kernel.api", "aios.kernel.core",
+            "aios.scheduler.fifo", "aios.shell");
 
     @Configuration
     public Option[] config() {
@@ -67,6 +77,20 @@ public class KernelSmokeIT {
                 .collect(Collectors.toSet());
         assertTrue("missing from the framework: " + INFRASTRUCTURE + " vs " + installed,
                 installed.containsAll(INFRASTRUCTURE));
+    }
+
+    @Test
+    public void theKernelServesOneQueuePerResource() {
+        ServiceReference<Kernel> reference = context().getServiceReference(Kernel.class);
+        assertNotNull("no Kernel service: is aios.kernel.core active?", reference);
+        Kernel kernel = context().getService(reference);
+        try {
+            assertEquals(kernel.queues().toString(), 4, kernel.queues().size());
+            assertEquals(EnumSet.allOf(Resource.class),
+                    kernel.queues().stream().map(QueueInfo::resource).collect(Collectors.toSet()));
+        } finally {
+            context().ungetService(reference);
+        }
     }
 
     @Test
