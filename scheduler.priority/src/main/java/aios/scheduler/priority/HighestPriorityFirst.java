@@ -70,8 +70,9 @@ public final class HighestPriorityFirst implements SchedulingPolicy {
             r = Double.NaN;
         }
         if (!(r >= 0) || Double.isInfinite(r)) {
-            throw new IllegalArgumentException(AGING_RATE + "='" + value + "' is not accepted: use a finite number >= 0"
-                    + " (priority points per second of waiting; 0 turns aging off, default " + DEFAULT_AGING_RATE + ")");
+            throw new IllegalArgumentException(AGING_RATE + "='" + value + "' is not accepted: use a finite number"
+                    + " >= 0 (priority points per second of waiting; 0 turns aging off; default "
+                    + DEFAULT_AGING_RATE + ")");
         }
         return r;
     }

@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.ServiceScope;
  */
 @Component(scope = ServiceScope.PROTOTYPE, property = {
         SchedulingPolicy.NAME + "=sjf",
-        SchedulingPolicy.DESCRIPTION + "=shortest job first: the task with the smallest expected service time runs first"})
+        SchedulingPolicy.DESCRIPTION + "=shortest job first: the task expected to take least time runs first"})
 public final class ShortestJobFirst implements SchedulingPolicy {
 
     private static final Comparator<Task> SHORTEST_FIRST =
