@@ -51,13 +51,15 @@ public final class WeightedFairShare implements SchedulingPolicy {
         }
     }
 
-    /** Agents with waiting tasks. A flow's key changes only while it is out of this set. */
+    // A flow's place depends on its virtual time and oldest task: change them only while it is out of the set.
     private static final Comparator<Flow> LEAST_SERVED_FIRST =
             Comparator.<Flow>comparingDouble(f -> f.virtualTime).thenComparingLong(Flow::oldestId);
 
+    /** Agents with waiting tasks, least served first. */
     private final TreeSet<Flow> active = new TreeSet<>(LEAST_SERVED_FIRST);
-    /** Active agents, and idle ones that may still be ahead of the least active one. */
+    /** Every active agent, and idle ones that may still be ahead of the least active one. */
     private final Map<String, Flow> flows = new HashMap<>();
+    /** When {@link #flows} grows beyond this, idle agents that no longer matter are swept out. */
     private int forgetAbove = 1024;
     private int size;
     private volatile Map<String, Double> weights = Map.of();

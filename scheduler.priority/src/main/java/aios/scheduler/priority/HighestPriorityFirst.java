@@ -66,7 +66,7 @@ public final class HighestPriorityFirst implements SchedulingPolicy {
         double r;
         try {
             r = Double.parseDouble(value.trim());
-        } catch (NumberFormatException | NullPointerException e) {
+        } catch (NumberFormatException e) {
             r = Double.NaN;
         }
         if (!(r >= 0) || Double.isInfinite(r)) {
