@@ -137,11 +137,14 @@ public final class KernelRouter implements Kernel {
             for (Resource r : Resource.values()) {
                 QueueSettings s = settings[r.ordinal()];
                 Map<String, String> old = parameters.put(r, s.parameters());
-                if (!s.parameters().equals(old)) {
-                    leases.computeIfPresent(r, (k, lease) -> {
-                        lease.instance().configure(s.parameters());
-                        return lease;
-                    });
+                PolicyProvider.Lease lease = leases.get(r);
+                if (lease != null && !s.parameters().equals(old)) {
+                    String error = queues.get(r).reconfigure(lease.instance(), s.parameters());
+                    if (error != null) {
+                        warn("configuration {}: parameters {} of policy '{}' on the {} queue were refused: {}; the"
+                                + " policy keeps its previous parameters", PID, s.parameters(), lease.provider().name(),
+                                r.id(), error);
+                    }
                 }
                 queues.get(r).configure(s);
             }

@@ -271,6 +271,26 @@ final class ResourceQueue {
         waitingCount--;
     }
 
+    /**
+     * Gives the running policy new parameters, under the queue's lock as the SPI promises.
+     *
+     * @return {@code null} when applied, otherwise why the policy refused them (it keeps its old ones)
+     */
+    String reconfigure(SchedulingPolicy instance, java.util.Map<String, String> parameters) {
+        lock.lock();
+        try {
+            if (policy != instance) {
+                return null; // replaced meanwhile; the new instance was configured when it was installed
+            }
+            instance.configure(parameters);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The owner (provider) of the policy in use, {@code null} for the built-in FIFO. */
     Object policyOwner() {
         lock.lock();

@@ -308,6 +308,32 @@ class KernelRouterTest {
         h.result().toCompletableFuture().join();
     }
 
+    /** A policy with one parameter, {@code depth}, a positive integer. */
+    static class Configurable extends Stack {
+        volatile String depth = "unset";
+
+        @Override
+        public void configure(Map<String, String> parameters) {
+            String d = parameters.getOrDefault("depth", "1");
+            if (!d.matches("[1-9][0-9]*")) {
+                throw new IllegalArgumentException("depth '" + d + "' must be a positive integer");
+            }
+            depth = d;
+        }
+    }
+
+    @Test
+    void refusedPolicyParameters_leaveTheRunningPolicyAsItWas() {
+        gatedKernel(Map.of());
+        Configurable instance = new Configurable();
+        kernel.installPolicy(TestKernels.provider("conf", () -> instance));
+        kernel.modified(TestKernels.config(Map.of("llm.policy", "conf", "llm.policy.parameters", new String[] {"depth=3"})));
+        assertEquals("3", instance.depth);
+        kernel.modified(TestKernels.config(Map.of("llm.policy", "conf", "llm.policy.parameters", new String[] {"depth=-1"})));
+        assertEquals("conf", llmQueue().policy());
+        assertEquals("3", instance.depth);
+    }
+
     @Test
     void reconfiguringWorkersAndPolicyAtRunTime_takesEffect() throws Exception {
         GatedBackend backend = gatedKernel(Map.of("llm.workers", 1));
