@@ -59,6 +59,7 @@ public final class KernelBenchmark {
     private BundleContext context;
     private FrameworkListener listener;
     private ServiceRegistration<EventHandler> handler;
+    private java.util.Hashtable<String, Object> handlerProps;
 
     @Activate
     void activate(BundleContext bc) {
@@ -77,13 +78,12 @@ public final class KernelBenchmark {
         }
         var props = new java.util.Hashtable<String, Object>();
         props.put(EventConstants.EVENT_TOPIC, "aios/syscall/*");
-        handler = bc.registerService(EventHandler.class, (Event e) -> eventsSeen.increment(), props);
+        this.handlerProps = props;
     }
 
     @Deactivate
     void deactivate() {
         context.removeFrameworkListener(listener);
-        handler.unregister();
     }
 
     @Descriptor("measure syscall throughput and latency through the kernel against a bare BlockingQueue hand-off")
@@ -97,6 +97,8 @@ public final class KernelBenchmark {
             @Parameter(names = "--rate", absentValue = "20000") int rate,
             @Descriptor("syscalls per agent in the latency phase")
             @Parameter(names = "--latency-per-agent", absentValue = "20") int latencyPerAgent,
+            @Descriptor("subscribe to every syscall event (events are always posted; this makes Event Admin deliver them)")
+            @Parameter(names = "--subscribe", absentValue = "true") boolean subscribe,
             @Descriptor("one JSON object per line") @Parameter(names = "--json", absentValue = "false",
                     presentValue = "true") boolean json) throws Exception {
         if (agents < 1 || perAgent < 1 || window < 1 || rate < 1 || latencyPerAgent < 1) {
@@ -114,12 +116,17 @@ public final class KernelBenchmark {
                 .toArray(LlmQuery[]::new);
         QueueInfo llm = kernel.queues().stream().filter(q -> q.resource() == Resource.LLM).findFirst().orElseThrow();
         IntFunction<CompletionStage<?>> viaKernel = a -> kernel.submit(queries[a]).result();
+        if (subscribe) {
+            handler = context.registerService(EventHandler.class, (Event e) -> eventsSeen.increment(), handlerProps);
+        }
 
         try (BareHandOff bare = new BareHandOff(llm.workers())) {
             IntFunction<CompletionStage<?>> viaBare = a -> bare.submit();
             // warm up both paths (JIT), not counted
             throughput(viaKernel, agents, Math.max(1, perAgent / 4), window);
             throughput(viaBare, agents, Math.max(1, perAgent / 4), window);
+            long warmupEvents = 3L * agents * Math.max(1, perAgent / 4);
+            awaitEvents(subscribe ? warmupEvents : 0);
             long eventsBefore = eventsSeen.sum();
 
             Phase kt = throughput(viaKernel, agents, perAgent, window);
@@ -128,10 +135,7 @@ public final class KernelBenchmark {
             Phase bl = latency(viaBare, agents, latencyPerAgent, rate);
 
             long expectedEvents = 3L * (kt.count + kl.count);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (eventsSeen.sum() - eventsBefore < expectedEvents && System.nanoTime() < deadline) {
-                Thread.sleep(10); // events are delivered asynchronously; give the subscriber time to catch up
-            }
+            awaitEvents(subscribe ? eventsBefore + expectedEvents : 0);
             long delivered = eventsSeen.sum() - eventsBefore;
 
             Map<String, Object> r = new LinkedHashMap<>();
@@ -149,12 +153,25 @@ public final class KernelBenchmark {
             r.put("throughput_ratio", round2(bt.perSecond() / kt.perSecond()));
             r.put("p50_ratio", round2(kl.latencies.percentileMicros(50) / bl.latencies.percentileMicros(50)));
             r.put("latency_rate_per_s", rate);
-            r.put("events_expected", expectedEvents);
+            r.put("subscriber", subscribe);
+            r.put("events_expected", subscribe ? expectedEvents : 0);
             r.put("events_delivered", delivered);
             r.put("boot_ms", bootMs);
             return json ? toJson(r) + "\n" : toTable(r);
         } finally {
             names.forEach(kernel::unregister);
+            if (handler != null) {
+                handler.unregister();
+                handler = null;
+            }
+        }
+    }
+
+    /** Events are delivered asynchronously: give the subscriber up to 30 s to catch up. */
+    private void awaitEvents(long total) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (eventsSeen.sum() < total && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 

@@ -4,17 +4,61 @@ import aios.kernel.api.event.KernelEvents;
 import aios.kernel.api.syscall.Syscall;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
-/** Turns kernel steps into Event Admin events (posted asynchronously; nothing here blocks). */
+/**
+ * Turns kernel steps into Event Admin events. The hot path only enqueues a small record (lock-free); one
+ * publisher thread builds the events and posts them. So submitters and workers never wait for Event Admin, Event
+ * Admin sees a single sender (it delivers a sender's events in order, in batches), and the events of one syscall
+ * reach handlers in the order SUBMITTED, STARTED, COMPLETED. The thread parks when there is nothing to publish.
+ *
+ * <p>If the backlog exceeds {@link #MAX_BACKLOG} (handlers far slower than the kernel), the step that would grow
+ * it posts its event itself, which slows the producer down instead of growing memory without bound.
+ */
 final class EventPublisher {
 
+    static final int MAX_BACKLOG = 1 << 20;
+
+    private sealed interface Step {
+    }
+
+    private record TaskStep(String topic, KernelTask task, String policy) implements Step {
+    }
+
+    private record Rejection(Syscall call, String reason, String message) implements Step {
+    }
+
     private final KernelClock clock;
+    private final ConcurrentLinkedQueue<Step> backlog = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean parked = new AtomicBoolean();
     private volatile EventAdmin eventAdmin;
+    private volatile boolean running = true;
+    private final Thread thread;
 
     EventPublisher(KernelClock clock) {
         this.clock = clock;
+        this.thread = Thread.ofPlatform().daemon(true).name("aios-event-publisher").unstarted(this::publishLoop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Publishes what is queued, then stops the thread. */
+    void stop() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void setEventAdmin(EventAdmin ea) {
@@ -28,59 +72,23 @@ final class EventPublisher {
     }
 
     void submitted(KernelTask t, String policy) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            Map<String, Object> p = base(t, 8);
-            p.put(KernelEvents.POLICY, policy);
-            ea.postEvent(new Event(KernelEvents.SUBMITTED, p));
-        }
+        enqueue(new TaskStep(KernelEvents.SUBMITTED, t, policy));
     }
 
     void started(KernelTask t) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            Map<String, Object> p = base(t, 10);
-            p.put(KernelEvents.POLICY, t.policy);
-            p.put(KernelEvents.START, clock.toEpochMicros(t.startNanos));
-            p.put(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
-            ea.postEvent(new Event(KernelEvents.STARTED, p));
-        }
+        enqueue(new TaskStep(KernelEvents.STARTED, t, t.policy));
     }
 
     /** COMPLETED, FAILED or CANCELLED. */
     void finished(KernelTask t, String topic) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            Map<String, Object> p = base(t, 14);
-            if (t.policy != null) {
-                p.put(KernelEvents.POLICY, t.policy);
-            }
-            if (t.startNanos != 0) {
-                p.put(KernelEvents.START, clock.toEpochMicros(t.startNanos));
-                p.put(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
-            }
-            p.put(KernelEvents.END, clock.toEpochMicros(t.endNanos));
-            p.put(KernelEvents.TURNAROUND, (t.endNanos - t.arrivalNanos) / 1_000);
-            if (t.error != null) {
-                p.put(KernelEvents.ERROR, t.error);
-            }
-            ea.postEvent(new Event(topic, p));
-        }
+        enqueue(new TaskStep(topic, t, t.policy));
     }
 
     void rejected(Syscall call, String reason, String message) {
-        EventAdmin ea = eventAdmin;
-        if (ea != null) {
-            Map<String, Object> p = new HashMap<>(8);
-            p.put(KernelEvents.AGENT, call.agent());
-            p.put(KernelEvents.RESOURCE, call.resource().id());
-            p.put(KernelEvents.KIND, call.kind());
-            p.put(KernelEvents.REASON, reason);
-            p.put(KernelEvents.ERROR, message);
-            ea.postEvent(new Event(KernelEvents.REJECTED, p));
-        }
+        enqueue(new Rejection(call, reason, message));
     }
 
+    /** Policy changes are rare: posted at once. */
     void queue(String topic, String resource, ResourceQueue.Swap swap) {
         EventAdmin ea = eventAdmin;
         if (ea != null) {
@@ -97,14 +105,89 @@ final class EventPublisher {
         }
     }
 
-    private Map<String, Object> base(KernelTask t, int size) {
-        Map<String, Object> p = new HashMap<>(size * 2);
+    private void enqueue(Step step) {
+        if (eventAdmin == null) {
+            return;
+        }
+        if (size.get() >= MAX_BACKLOG || !running) {
+            post(step);
+            return;
+        }
+        size.incrementAndGet();
+        backlog.offer(step);
+        if (parked.get() && parked.compareAndSet(true, false)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void publishLoop() {
+        for (;;) {
+            Step s;
+            while ((s = backlog.poll()) != null) {
+                size.decrementAndGet();
+                post(s);
+            }
+            if (!running) {
+                return;
+            }
+            parked.set(true);
+            if (!backlog.isEmpty() || !running) {
+                parked.set(false);
+                continue;
+            }
+            LockSupport.park(this);
+            parked.set(false);
+        }
+    }
+
+    private void post(Step step) {
+        EventAdmin ea = eventAdmin;
+        if (ea == null) {
+            return;
+        }
+        try {
+            ea.postEvent(switch (step) {
+                case TaskStep t -> taskEvent(t);
+                case Rejection r -> rejectionEvent(r);
+            });
+        } catch (RuntimeException e) {
+            // Event Admin is stopping (or broken); the kernel's own work is not affected
+        }
+    }
+
+    private Event taskEvent(TaskStep step) {
+        KernelTask t = step.task();
+        Map<String, Object> p = new HashMap<>(24);
         p.put(KernelEvents.ID, t.id);
         p.put(KernelEvents.AGENT, t.agent());
         p.put(KernelEvents.RESOURCE, t.resource.id());
         p.put(KernelEvents.KIND, t.syscall.kind());
         p.put(KernelEvents.PRIORITY, t.priority());
         p.put(KernelEvents.ARRIVAL, clock.toEpochMicros(t.arrivalNanos));
-        return p;
+        if (step.policy() != null) {
+            p.put(KernelEvents.POLICY, step.policy());
+        }
+        if (!step.topic().equals(KernelEvents.SUBMITTED) && t.startNanos != 0) {
+            p.put(KernelEvents.START, clock.toEpochMicros(t.startNanos));
+            p.put(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
+        }
+        if (!step.topic().equals(KernelEvents.SUBMITTED) && !step.topic().equals(KernelEvents.STARTED)) {
+            p.put(KernelEvents.END, clock.toEpochMicros(t.endNanos));
+            p.put(KernelEvents.TURNAROUND, (t.endNanos - t.arrivalNanos) / 1_000);
+            if (t.error != null) {
+                p.put(KernelEvents.ERROR, t.error);
+            }
+        }
+        return new Event(step.topic(), p);
+    }
+
+    private static Event rejectionEvent(Rejection r) {
+        Map<String, Object> p = new HashMap<>(8);
+        p.put(KernelEvents.AGENT, r.call().agent());
+        p.put(KernelEvents.RESOURCE, r.call().resource().id());
+        p.put(KernelEvents.KIND, r.call().kind());
+        p.put(KernelEvents.REASON, r.reason());
+        p.put(KernelEvents.ERROR, r.message());
+        return new Event(KernelEvents.REJECTED, p);
     }
 }

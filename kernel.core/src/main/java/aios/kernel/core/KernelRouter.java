@@ -115,11 +115,13 @@ public final class KernelRouter implements Kernel {
     @Activate
     void activate(KernelConfig config) {
         QueueSettings[] settings = settingsOf(config);
+        events.start();
         retained = new AtomicLongArray(config.history_retained());
         Map<Resource, ResourceQueue> qs = new EnumMap<>(Resource.class);
         for (Resource r : Resource.values()) {
             QueueSettings s = settings[r.ordinal()];
-            qs.put(r, new ResourceQueue(r, s, this::run, (swap, owner) -> policyFault(r, swap, owner)));
+            qs.put(r, new ResourceQueue(r, s, this::run, (swap, owner) -> policyFault(r, swap, owner),
+                    events::submitted));
         }
         synchronized (this) {
             for (Resource r : Resource.values()) {
@@ -182,6 +184,7 @@ public final class KernelRouter implements Kernel {
             retired.forEach(this::releaseQuietly);
             retired.clear();
         }
+        events.stop();
     }
 
     // ---------------------------------------------------------------- Kernel
@@ -249,7 +252,6 @@ public final class KernelRouter implements Kernel {
             throw e;
         }
         agent.submitted.increment();
-        events.submitted(task, q.policyName());
         return task;
     }
 

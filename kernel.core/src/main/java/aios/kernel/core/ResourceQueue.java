@@ -41,6 +41,7 @@ final class ResourceQueue {
     final Resource resource;
     private final Runner runner;
     private final FaultListener onFault;
+    private final java.util.function.BiConsumer<KernelTask, String> onAccepted;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -65,10 +66,16 @@ final class ResourceQueue {
     private final LongAdder started = new LongAdder();
     private final LongAdder waitNanos = new LongAdder();
 
-    ResourceQueue(Resource resource, QueueSettings settings, Runner runner, FaultListener onFault) {
+    /**
+     * @param onAccepted told of every accepted task, with the policy's name, under the queue's lock and before any
+     *     worker can see the task: so the SUBMITTED event comes before STARTED
+     */
+    ResourceQueue(Resource resource, QueueSettings settings, Runner runner, FaultListener onFault,
+                  java.util.function.BiConsumer<KernelTask, String> onAccepted) {
         this.resource = resource;
         this.runner = runner;
         this.onFault = onFault;
+        this.onAccepted = onAccepted;
         this.capacity = settings.capacity();
         this.configuredPolicy = settings.policy();
         resize(settings.workers(), settings.virtualThreads());
@@ -88,6 +95,7 @@ final class ResourceQueue {
                         + ".capacity in the aios.kernel configuration");
             }
             link(task);
+            onAccepted.accept(task, policyName);
             try {
                 policy.offer(task);
             } catch (RuntimeException e) {

@@ -210,7 +210,7 @@ class KernelRouterTest {
         assertTrue(e.getMessage().contains("llm queue is full") && e.getMessage().contains("llm.capacity"), e.getMessage());
         assertEquals(3, llmQueue().waiting());
         assertEquals(4, kernel.agents().get(0).submitted());
-        assertEquals(1, events.topic(KernelEvents.REJECTED).size());
+        assertEquals(1, events.topic(KernelEvents.REJECTED, 1).size());
         backend.permits.release(4);
         awaitAll(hs);
     }
@@ -272,7 +272,7 @@ class KernelRouterTest {
         assertThrows(CancellationException.class,
                 () -> hs.get(0).result().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
         assertEquals(SyscallStatus.CANCELLED, hs.get(0).status());
-        assertEquals(2, events.topic(KernelEvents.CANCELLED).size());
+        assertEquals(2, events.topic(KernelEvents.CANCELLED, 2).size());
         assertFalse(kernel.cancel(hs.get(0).id()), "a finished syscall cannot be cancelled again");
         assertTrue(backend.order.isEmpty(), "the interrupted call did not complete");
     }

@@ -70,10 +70,26 @@ class ResourceQueueConcurrencyTest {
         assertEquals(agents * perAgent, llm.completed());
         assertEquals(0, llm.waiting());
         assertEquals(0, llm.running());
-        assertEquals(agents * perAgent, events.topic(KernelEvents.SUBMITTED).size());
-        assertEquals(agents * perAgent, events.topic(KernelEvents.STARTED).size());
-        assertEquals(agents * perAgent, events.topic(KernelEvents.COMPLETED).size());
+        assertEquals(agents * perAgent, events.topic(KernelEvents.SUBMITTED, agents * perAgent).size());
+        assertEquals(agents * perAgent, events.topic(KernelEvents.STARTED, agents * perAgent).size());
+        assertEquals(agents * perAgent, events.topic(KernelEvents.COMPLETED, agents * perAgent).size());
         assertEquals(perAgent, kernel.agents().get(0).completed());
+        // one publisher posts every event: each syscall's events arrive in the order of its steps
+        Map<Object, String> last = new java.util.HashMap<>();
+        synchronized (events.events) {
+            for (var e : events.events) {
+                if (!e.getTopic().startsWith("aios/syscall/")) {
+                    continue;
+                }
+                String previous = last.put(e.getProperty(KernelEvents.ID), e.getTopic());
+                String expectedPrevious = switch (e.getTopic()) {
+                    case KernelEvents.SUBMITTED -> null;
+                    case KernelEvents.STARTED -> KernelEvents.SUBMITTED;
+                    default -> KernelEvents.STARTED;
+                };
+                assertEquals(expectedPrevious, previous, "event order of syscall " + e.getProperty(KernelEvents.ID));
+            }
+        }
         kernel.deactivate();
     }
 }

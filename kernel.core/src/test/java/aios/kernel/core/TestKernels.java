@@ -88,5 +88,14 @@ final class TestKernels {
                 return events.stream().filter(e -> e.getTopic().equals(topic)).toList();
             }
         }
+
+        /** The events of a topic once there are at least {@code n} (the kernel posts them from its own thread). */
+        List<Event> topic(String topic, int n) throws InterruptedException {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (topic(topic).size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return topic(topic);
+        }
     }
 }
