@@ -71,21 +71,30 @@ final class EventPublisher {
         }
     }
 
+    /** Queues SUBMITTED without waking the publisher (the caller holds the queue's lock); call {@link #wake} after. */
     void submitted(KernelTask t, String policy) {
-        enqueue(new TaskStep(KernelEvents.SUBMITTED, t, policy));
+        enqueue(new TaskStep(KernelEvents.SUBMITTED, t, policy), false);
     }
 
+    /** Queues STARTED without waking the publisher: the syscall's end wakes it once. */
     void started(KernelTask t) {
-        enqueue(new TaskStep(KernelEvents.STARTED, t, t.policy));
+        enqueue(new TaskStep(KernelEvents.STARTED, t, t.policy), false);
     }
 
     /** COMPLETED, FAILED or CANCELLED. */
     void finished(KernelTask t, String topic) {
-        enqueue(new TaskStep(topic, t, t.policy));
+        enqueue(new TaskStep(topic, t, t.policy), true);
     }
 
     void rejected(Syscall call, String reason, String message) {
-        enqueue(new Rejection(call, reason, message));
+        enqueue(new Rejection(call, reason, message), true);
+    }
+
+    /** Wakes the publisher if it sleeps. Costs a system call then, so the hot path does it once per syscall. */
+    void wake() {
+        if (parked.get() && parked.compareAndSet(true, false)) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Policy changes are rare: posted at once. */
@@ -105,7 +114,7 @@ final class EventPublisher {
         }
     }
 
-    private void enqueue(Step step) {
+    private void enqueue(Step step, boolean wake) {
         if (eventAdmin == null) {
             return;
         }
@@ -115,8 +124,8 @@ final class EventPublisher {
         }
         size.incrementAndGet();
         backlog.offer(step);
-        if (parked.get() && parked.compareAndSet(true, false)) {
-            LockSupport.unpark(thread);
+        if (wake) {
+            wake();
         }
     }
 

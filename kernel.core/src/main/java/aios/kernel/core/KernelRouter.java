@@ -252,6 +252,7 @@ public final class KernelRouter implements Kernel {
             throw e;
         }
         agent.submitted.increment();
+        events.wake();
         return task;
     }
 
@@ -381,22 +382,23 @@ public final class KernelRouter implements Kernel {
         t.error = error;
         ResourceQueue q = queues.get(t.resource);
         t.agent.finished.increment();
+        // the caller sees the result first; the event follows (events of one syscall still keep their order)
         switch (status) {
             case COMPLETED -> {
                 q.completed.increment();
                 t.agent.completed.increment();
-                events.finished(t, KernelEvents.COMPLETED);
                 t.result.succeed(result);
+                events.finished(t, KernelEvents.COMPLETED);
             }
             case FAILED -> {
                 q.failed.increment();
                 t.agent.failed.increment();
-                events.finished(t, KernelEvents.FAILED);
                 t.result.fail(new SyscallException(error));
+                events.finished(t, KernelEvents.FAILED);
             }
             default -> {
-                events.finished(t, KernelEvents.CANCELLED);
                 t.result.cancelled();
+                events.finished(t, KernelEvents.CANCELLED);
             }
         }
         retain(t.id);
