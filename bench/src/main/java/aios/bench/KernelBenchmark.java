@@ -97,12 +97,15 @@ public final class KernelBenchmark {
             @Parameter(names = "--rate", absentValue = "20000") int rate,
             @Descriptor("syscalls per agent in the latency phase")
             @Parameter(names = "--latency-per-agent", absentValue = "20") int latencyPerAgent,
+            @Descriptor("rounds of kernel and limit phases, alternating; medians are reported")
+            @Parameter(names = "--rounds", absentValue = "3") int rounds,
             @Descriptor("subscribe to every syscall event (events are always posted; this makes Event Admin deliver them)")
             @Parameter(names = "--subscribe", absentValue = "true") boolean subscribe,
             @Descriptor("one JSON object per line") @Parameter(names = "--json", absentValue = "false",
                     presentValue = "true") boolean json) throws Exception {
-        if (agents < 1 || perAgent < 1 || window < 1 || rate < 1 || latencyPerAgent < 1) {
-            throw new IllegalArgumentException("--agents, --per-agent, --window, --rate and --latency-per-agent must be ≥ 1");
+        if (agents < 1 || perAgent < 1 || window < 1 || rate < 1 || latencyPerAgent < 1 || rounds < 1) {
+            throw new IllegalArgumentException(
+                    "--agents, --per-agent, --window, --rate, --latency-per-agent and --rounds must be ≥ 1");
         }
         started.await(10, TimeUnit.SECONDS);
         long bootMs = bootedAt == 0 ? -1 : bootedAt - jvmStart;
@@ -129,12 +132,25 @@ public final class KernelBenchmark {
             awaitEvents(subscribe ? warmupEvents : 0);
             long eventsBefore = eventsSeen.sum();
 
-            Phase kt = throughput(viaKernel, agents, perAgent, window);
-            Phase bt = throughput(viaBare, agents, perAgent, window);
-            Phase kl = latency(viaKernel, agents, latencyPerAgent, rate);
-            Phase bl = latency(viaBare, agents, latencyPerAgent, rate);
+            List<Phase> kts = new ArrayList<>();
+            List<Phase> bts = new ArrayList<>();
+            List<Phase> kls = new ArrayList<>();
+            List<Phase> bls = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                // alternate kernel and limit so that drift in the machine's speed hits both alike
+                kts.add(quiet(() -> throughput(viaKernel, agents, perAgent, window)));
+                bts.add(quiet(() -> throughput(viaBare, agents, perAgent, window)));
+                kls.add(quiet(() -> latency(viaKernel, agents, latencyPerAgent, rate)));
+                bls.add(quiet(() -> latency(viaBare, agents, latencyPerAgent, rate)));
+            }
+            Phase kt = median(kts, Phase::perSecond);
+            Phase bt = median(bts, Phase::perSecond);
+            Phase kl = median(kls, p -> p.latencies.percentileMicros(50));
+            Phase bl = median(bls, p -> p.latencies.percentileMicros(50));
+            long submitted = kts.stream().mapToLong(Phase::count).sum() + kls.stream().mapToLong(Phase::count).sum();
+            long failed = kts.stream().mapToLong(Phase::errors).sum() + kls.stream().mapToLong(Phase::errors).sum();
 
-            long expectedEvents = 3L * (kt.count + kl.count);
+            long expectedEvents = 3L * submitted;
             awaitEvents(subscribe ? eventsBefore + expectedEvents : 0);
             long delivered = eventsSeen.sum() - eventsBefore;
 
@@ -142,8 +158,9 @@ public final class KernelBenchmark {
             r.put("bench", "kernel");
             r.put("agents", agents);
             r.put("workers", llm.workers() + " " + llm.threads());
-            r.put("syscalls", kt.count + kl.count);
-            r.put("errors", kt.errors + kl.errors);
+            r.put("rounds", rounds);
+            r.put("syscalls", submitted);
+            r.put("errors", failed);
             r.put("throughput_per_s", round(kt.perSecond()));
             r.put("p50_us", round(kl.latencies.percentileMicros(50)));
             r.put("p99_us", round(kl.latencies.percentileMicros(99)));
@@ -157,7 +174,7 @@ public final class KernelBenchmark {
             r.put("events_expected", subscribe ? expectedEvents : 0);
             r.put("events_delivered", delivered);
             r.put("boot_ms", bootMs);
-            return json ? toJson(r) + "\n" : toTable(r);
+            return json ? toJson(r) : toTable(r).stripTrailing();
         } finally {
             names.forEach(kernel::unregister);
             if (handler != null) {
@@ -179,6 +196,22 @@ public final class KernelBenchmark {
         double perSecond() {
             return count * 1e9 / nanos;
         }
+    }
+
+    private interface PhaseRun {
+        Phase run() throws InterruptedException;
+    }
+
+    /** Runs a phase after a garbage collection, so that one phase's garbage is not collected in the next. */
+    private static Phase quiet(PhaseRun phase) throws InterruptedException {
+        System.gc();
+        return phase.run();
+    }
+
+    private static Phase median(List<Phase> phases, java.util.function.ToDoubleFunction<Phase> by) {
+        List<Phase> sorted = new ArrayList<>(phases);
+        sorted.sort(java.util.Comparator.comparingDouble(by));
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Every agent keeps {@code window} syscalls in flight until it has submitted {@code perAgent}. */

@@ -42,22 +42,22 @@ final class CostEstimator {
         };
     }
 
-    long estimate(Syscall call) {
+    long estimate(Syscall call, String kind) {
         long hint = call.scheduling().costHint() == null ? -1 : call.scheduling().costHint().toNanos();
         if (hint >= 0) {
             return hint;
         }
-        Mean own = means.get(key(call, call.agent()));
+        Mean own = means.get(key(call, kind, call.agent()));
         if (own != null) {
             return (long) own.nanos;
         }
-        Mean any = means.get(key(call, null));
+        Mean any = means.get(key(call, kind, null));
         return any != null ? (long) any.nanos : prior(call.resource());
     }
 
-    void record(Syscall call, long serviceNanos) {
-        add(key(call, call.agent()), serviceNanos);
-        add(key(call, null), serviceNanos);
+    void record(Syscall call, String kind, long serviceNanos) {
+        add(key(call, kind, call.agent()), serviceNanos);
+        add(key(call, kind, null), serviceNanos);
     }
 
     private void add(Key k, long sample) {
@@ -71,8 +71,8 @@ final class CostEstimator {
         m.add(sample);
     }
 
-    private static Key key(Syscall call, String agent) {
+    private static Key key(Syscall call, String kind, String agent) {
         String model = call instanceof LlmQuery q ? q.model() : null;
-        return new Key(agent, call.resource(), call.kind(), model);
+        return new Key(agent, call.resource(), kind, model);
     }
 }

@@ -15,7 +15,8 @@ import org.osgi.service.event.EventAdmin;
  * Turns kernel steps into Event Admin events. The hot path only enqueues a small record (lock-free); one
  * publisher thread builds the events and posts them. So submitters and workers never wait for Event Admin, Event
  * Admin sees a single sender (it delivers a sender's events in order, in batches), and the events of one syscall
- * reach handlers in the order SUBMITTED, STARTED, COMPLETED. The thread parks when there is nothing to publish.
+ * reach handlers in the order SUBMITTED, STARTED, COMPLETED. The thread parks when there is nothing to publish;
+ * an event waits at most {@link #LINGER_NANOS} for it.
  *
  * <p>If the backlog exceeds {@link #MAX_BACKLOG} (handlers far slower than the kernel), the step that would grow
  * it posts its event itself, which slows the producer down instead of growing memory without bound.
@@ -23,6 +24,8 @@ import org.osgi.service.event.EventAdmin;
 final class EventPublisher {
 
     static final int MAX_BACKLOG = 1 << 20;
+    /** How long the publisher waits for more events before it parks until woken; the most an event waits then. */
+    static final long LINGER_NANOS = 1_000_000;
 
     private sealed interface Step {
     }
@@ -139,6 +142,12 @@ final class EventPublisher {
             if (!running) {
                 return;
             }
+            // Events come in streams: lingering a moment (not marked parked) spares the producers of the next
+            // events a wake-up system call each. Only then park until woken, so an idle kernel does not poll.
+            LockSupport.parkNanos(this, LINGER_NANOS);
+            if (!backlog.isEmpty()) {
+                continue;
+            }
             parked.set(true);
             if (!backlog.isEmpty() || !running) {
                 parked.set(false);
@@ -170,7 +179,7 @@ final class EventPublisher {
         p.put(KernelEvents.ID, t.id);
         p.put(KernelEvents.AGENT, t.agent());
         p.put(KernelEvents.RESOURCE, t.resource.id());
-        p.put(KernelEvents.KIND, t.syscall.kind());
+        p.put(KernelEvents.KIND, t.kind);
         p.put(KernelEvents.PRIORITY, t.priority());
         p.put(KernelEvents.ARRIVAL, clock.toEpochMicros(t.arrivalNanos));
         if (step.policy() != null) {

@@ -204,6 +204,9 @@ public final class KernelRouter implements Kernel {
         if (a == null) {
             return false;
         }
+        if (a.info().active() == 0) {
+            return true; // nothing of its is waiting: no need to look through the kernel's tasks
+        }
         for (KernelTask t : tasks.values()) {
             if (t.agent == a && t.status() == SyscallStatus.QUEUED) {
                 cancel(t, "agent '" + name + "' was unregistered");
@@ -242,7 +245,8 @@ public final class KernelRouter implements Kernel {
         }
         ResourceQueue q = qs.get(call.resource());
         long id = ids.incrementAndGet();
-        KernelTask task = new KernelTask(id, call, agent, clock, costs.estimate(call), () -> cancel(id));
+        String kind = call.kind();
+        KernelTask task = new KernelTask(id, call, kind, agent, clock, costs.estimate(call, kind), () -> cancel(id));
         tasks.put(task.id, task);
         try {
             q.offer(task);
@@ -287,7 +291,7 @@ public final class KernelRouter implements Kernel {
             return Optional.empty();
         }
         String policy = t.policy != null ? t.policy : queues.get(t.resource).policyName();
-        return Optional.of(new SyscallInfo(t.id, t.agent(), t.resource, t.syscall.kind(), t.status(), policy,
+        return Optional.of(new SyscallInfo(t.id, t.agent(), t.resource, t.kind, t.status(), policy,
                 t.timings(), t.error));
     }
 
@@ -363,7 +367,7 @@ public final class KernelRouter implements Kernel {
                 finish(t, SyscallStatus.CANCELLED, null, "cancelled while running");
             }
         } else if (failure == null) {
-            costs.record(t.syscall, clock.nanoTime() - t.startNanos);
+            costs.record(t.syscall, t.kind, clock.nanoTime() - t.startNanos);
             t.transition(SyscallStatus.RUNNING, SyscallStatus.COMPLETED);
             finish(t, SyscallStatus.COMPLETED, result, null);
         } else {

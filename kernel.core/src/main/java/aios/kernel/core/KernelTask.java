@@ -32,6 +32,8 @@ final class KernelTask implements Task, SyscallHandle {
     final long id;
     final Syscall syscall;
     final Resource resource;
+    /** {@link Syscall#kind()}, computed once: history, events and estimates all ask for it. */
+    final String kind;
     final AgentRecord agent;
     final long arrivalNanos;
     final long deadlineNanos;
@@ -57,11 +59,12 @@ final class KernelTask implements Task, SyscallHandle {
     KernelTask nextWaiting;
     boolean waiting;
 
-    KernelTask(long id, Syscall syscall, AgentRecord agent, KernelClock clock, long costEstimateNanos,
+    KernelTask(long id, Syscall syscall, String kind, AgentRecord agent, KernelClock clock, long costEstimateNanos,
                Runnable onCancelRequest) {
         this.id = id;
         this.syscall = syscall;
         this.resource = syscall.resource();
+        this.kind = kind;
         this.agent = agent;
         this.clock = clock;
         this.arrivalNanos = clock.nanoTime();
@@ -154,7 +157,7 @@ final class KernelTask implements Task, SyscallHandle {
 
     @Override
     public String toString() {
-        return "syscall " + id + " (" + syscall.kind() + " for " + syscall.agent() + ", " + status + ")";
+        return "syscall " + id + " (" + kind + " for " + syscall.agent() + ", " + status + ")";
     }
 
     /**

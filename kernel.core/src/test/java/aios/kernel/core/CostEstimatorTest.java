@@ -18,20 +18,20 @@ class CostEstimatorTest {
         CostEstimator e = new CostEstimator();
         LlmQuery a = LlmQuery.chat("a", "x");
         LlmQuery b = LlmQuery.chat("b", "x");
-        assertEquals(CostEstimator.prior(Resource.LLM), e.estimate(a));
-        assertEquals(7_000, e.estimate(a.withScheduling(Scheduling.DEFAULT.withCostHint(Duration.ofNanos(7_000)))));
+        assertEquals(CostEstimator.prior(Resource.LLM), e.estimate(a, a.kind()));
+        assertEquals(7_000, e.estimate(a.withScheduling(Scheduling.DEFAULT.withCostHint(Duration.ofNanos(7_000))), a.kind()));
         for (int i = 0; i < 50; i++) {
-            e.record(a, 2_000_000);
+            e.record(a, a.kind(), 2_000_000);
         }
-        assertEquals(2_000_000, e.estimate(a), 1_000);
-        assertEquals(2_000_000, e.estimate(b), 1_000, "an agent without history gets everyone's mean");
+        assertEquals(2_000_000, e.estimate(a, a.kind()), 1_000);
+        assertEquals(2_000_000, e.estimate(b, b.kind()), 1_000, "an agent without history gets everyone's mean");
         for (int i = 0; i < 50; i++) {
-            e.record(b, 10_000_000);
+            e.record(b, b.kind(), 10_000_000);
         }
-        assertEquals(10_000_000, e.estimate(b), 10_000);
-        assertEquals(2_000_000, e.estimate(a), 1_000, "agents' own means stay apart");
-        assertEquals(CostEstimator.prior(Resource.MEMORY), e.estimate(new MemoryQuery("a", new MemoryOperation.Get("1"))));
-        e.record(a, 4_000_000);
-        assertTrue(e.estimate(a) > 2_000_000 && e.estimate(a) < 4_000_000, "a new sample moves the mean part way");
+        assertEquals(10_000_000, e.estimate(b, b.kind()), 10_000);
+        assertEquals(2_000_000, e.estimate(a, a.kind()), 1_000, "agents' own means stay apart");
+        assertEquals(CostEstimator.prior(Resource.MEMORY), e.estimate(new MemoryQuery("a", new MemoryOperation.Get("1")), "memory.get"));
+        e.record(a, a.kind(), 4_000_000);
+        assertTrue(e.estimate(a, a.kind()) > 2_000_000 && e.estimate(a, a.kind()) < 4_000_000, "a new sample moves the mean part way");
     }
 }

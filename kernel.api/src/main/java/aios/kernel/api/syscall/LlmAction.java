@@ -11,7 +11,9 @@ public enum LlmAction {
     /** Tool calls chosen from the offered tools. */
     TOOL_CALL;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 }

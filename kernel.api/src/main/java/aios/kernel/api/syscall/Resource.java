@@ -8,9 +8,11 @@ import java.util.stream.Collectors;
 public enum Resource {
     LLM, MEMORY, STORAGE, TOOL;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used in configuration, shell commands and events: {@code llm}, {@code memory}, … */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /**
