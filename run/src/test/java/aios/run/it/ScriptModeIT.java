@@ -30,12 +30,41 @@ public class ScriptModeIT {
         assertTrue(result.stderr, result.stderr.contains("1 later statement not run"));
     }
 
+    @Test
+    public void theAiosCommandsWork_andAPolicySwitchSurvivesARestart() throws Exception {
+        Path work = newWorkDir();
+        Result first = runScript(work, "aios:register alice\naios:ps\naios:policy llm priority\naios:queues");
+        assertEquals("exit status; stderr:\n" + first.stderr, 0, first.status);
+        assertTrue(first.stdout, first.stdout.contains("agent alice registered"));
+        assertTrue(first.stdout, first.stdout.matches("(?s).*\\nalice +\\d{4}-.*"));
+        assertTrue(first.stdout, first.stdout.contains("llm: fifo -> priority (0 waiting)"));
+        assertTrue(first.stdout, first.stdout.matches("(?s).*\\nllm +priority +0 +0 +0 +0 .*"));
+
+        Result second = runScript(work, "aios:policy llm");
+        assertEquals("exit status; stderr:\n" + second.stderr, 0, second.status);
+        assertTrue("the switch was kept: " + second.stdout, second.stdout.startsWith("llm: priority (installed: "));
+
+        Result bad = runScript(work, "aios:policy llm nope");
+        assertEquals(1, bad.status);
+        assertTrue(bad.stderr, bad.stderr.contains("no scheduling policy named 'nope' is installed"));
+        Result unknown = runScript(work, "aios:stat 42");
+        assertEquals(1, unknown.status);
+        assertTrue(unknown.stderr, unknown.stderr.contains("no syscall 42 is known"));
+    }
+
     private record Result(int status, String stdout, String stderr) {
     }
 
-    private static Result runScript(String script) throws IOException, InterruptedException {
-        Path work = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty(KernelOptions.WORK_DIR,
+    private static Path newWorkDir() throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty(KernelOptions.WORK_DIR,
                 System.getProperty("java.io.tmpdir")))), "script-");
+    }
+
+    private static Result runScript(String script) throws IOException, InterruptedException {
+        return runScript(newWorkDir(), script);
+    }
+
+    private static Result runScript(Path work, String script) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (Runtime.version().feature() >= 24) {
@@ -46,6 +75,7 @@ public class ScriptModeIT {
         command.add("-Dorg.osgi.framework.storage=" + work.resolve("data/felix-cache"));
         command.add("-Dfelix.cm.dir=" + work.resolve("data/config"));
         command.add("-Dfelix.fileinstall.dir=" + Files.createDirectories(work.resolve("bundles")));
+        // the kernel cleans its framework cache at each start; configuration stays in data/config
         command.add("-Dgosh.args=--nointeractive");
         command.add("-Daios.script=" + script);
         command.add("-jar");
