@@ -6,13 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.SchedulingPolicyContract;
+import aios.kernel.api.scheduling.TestTask;
 import aios.kernel.api.scheduling.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class EarliestDeadlineFirstTest {
+class EarliestDeadlineFirstTest extends SchedulingPolicyContract {
+
+    @Override
+    protected SchedulingPolicy newPolicy() {
+        return new EarliestDeadlineFirst();
+    }
+
 
     private static final long SECOND = 1_000_000_000L;
 
@@ -70,55 +79,6 @@ class EarliestDeadlineFirstTest {
         p.offer(due(1, 100));
         p.offer(TestTask.of(2, "a").withDeadline(-5 * SECOND));
         assertEquals(List.of(2L, 1L), pollAll(p));
-    }
-
-    @Test
-    void drainReturnsEveryWaitingTaskAndLeavesNone() {
-        EarliestDeadlineFirst p = new EarliestDeadlineFirst();
-        for (long id = 1; id <= 100; id++) {
-            p.offer(id % 3 == 0 ? noDeadline(id) : due(id, 200 - id));
-        }
-        p.poll();
-        List<Task> drained = p.drain();
-        assertEquals(99, drained.size());
-        assertEquals(99, drained.stream().mapToLong(Task::id).distinct().count());
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-    }
-
-    @Test
-    void aRemovedTaskIsNeverPolled() {
-        EarliestDeadlineFirst p = new EarliestDeadlineFirst();
-        TestTask soonest = due(2, 1);
-        p.offer(noDeadline(1));
-        p.offer(soonest);
-        p.offer(due(3, 20));
-        assertTrue(p.remove(soonest));
-        assertFalse(p.remove(soonest), "a task is removed once");
-        assertFalse(p.remove(due(9, 1)), "a task that never waited here");
-        assertFalse(p.remove(noDeadline(10)), "a task that never waited here");
-        assertEquals(List.of(3L, 1L), pollAll(p));
-    }
-
-    @Test
-    void sizeTracksOffersPollsAndRemoves() {
-        EarliestDeadlineFirst p = new EarliestDeadlineFirst();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-        TestTask whenever = noDeadline(3);
-        p.offer(due(1, 1));
-        p.offer(due(2, 2));
-        p.offer(whenever);
-        assertEquals(3, p.size());
-        assertEquals(1, p.poll().id());
-        assertEquals(2, p.size());
-        p.remove(whenever);
-        assertEquals(1, p.size());
-        p.remove(whenever);
-        assertEquals(1, p.size(), "removing a task that is not waiting changes nothing");
-        p.poll();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
     }
 
     @Test

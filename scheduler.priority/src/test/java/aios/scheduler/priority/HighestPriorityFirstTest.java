@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.SchedulingPolicyContract;
+import aios.kernel.api.scheduling.TestTask;
 import aios.kernel.api.scheduling.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class HighestPriorityFirstTest {
+class HighestPriorityFirstTest extends SchedulingPolicyContract {
+
+    @Override
+    protected SchedulingPolicy newPolicy() {
+        return new HighestPriorityFirst();
+    }
+
 
     private static final long SECOND = 1_000_000_000L;
 
@@ -100,54 +109,6 @@ class HighestPriorityFirstTest {
         p.offer(task(2, 10, 12));
         p.configure(Map.of(HighestPriorityFirst.AGING_RATE, "0"));
         assertEquals(List.of(2L, 1L), pollAll(p));
-    }
-
-    @Test
-    void drainReturnsEveryWaitingTaskAndLeavesNone() {
-        HighestPriorityFirst p = policy(null);
-        for (long id = 1; id <= 100; id++) {
-            p.offer(task(id, (int) (id % 7), id));
-        }
-        p.poll();
-        List<Task> drained = p.drain();
-        assertEquals(99, drained.size());
-        assertEquals(99, drained.stream().mapToLong(Task::id).distinct().count());
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-    }
-
-    @Test
-    void aRemovedTaskIsNeverPolled() {
-        HighestPriorityFirst p = policy(null);
-        TestTask urgent = task(2, 100, 1);
-        p.offer(task(1, 0, 0));
-        p.offer(urgent);
-        p.offer(task(3, 5, 2));
-        assertTrue(p.remove(urgent));
-        assertFalse(p.remove(urgent), "a task is removed once");
-        assertFalse(p.remove(task(9, 100, 1)), "a task that never waited here");
-        assertEquals(List.of(3L, 1L), pollAll(p));
-    }
-
-    @Test
-    void sizeTracksOffersPollsAndRemoves() {
-        HighestPriorityFirst p = policy(null);
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-        TestTask last = task(3, 0, 2);
-        p.offer(task(1, 0, 0));
-        p.offer(task(2, 0, 1));
-        p.offer(last);
-        assertEquals(3, p.size());
-        assertEquals(1, p.poll().id());
-        assertEquals(2, p.size());
-        p.remove(last);
-        assertEquals(1, p.size());
-        p.remove(last);
-        assertEquals(1, p.size(), "removing a task that is not waiting changes nothing");
-        p.poll();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
     }
 
     @ParameterizedTest

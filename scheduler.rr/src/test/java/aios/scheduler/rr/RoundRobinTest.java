@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.SchedulingPolicyContract;
+import aios.kernel.api.scheduling.TestTask;
 import aios.kernel.api.scheduling.Task;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RoundRobinTest {
+class RoundRobinTest extends SchedulingPolicyContract {
+
+    @Override
+    protected SchedulingPolicy newPolicy() {
+        return new RoundRobin();
+    }
+
 
     private long nextId = 1;
 
@@ -107,15 +116,6 @@ class RoundRobinTest {
     }
 
     @Test
-    void removeOfAnUnknownTaskReturnsFalse() {
-        RoundRobin p = new RoundRobin();
-        p.offer(task("A"));
-        assertFalse(p.remove(task("A")), "known agent, task never offered");
-        assertFalse(p.remove(task("Z")), "agent never seen");
-        assertEquals(1, p.size());
-    }
-
-    @Test
     void drainReturnsEveryWaitingTaskInArrivalOrderAndStartsAfresh() {
         RoundRobin p = new RoundRobin();
         for (int i = 0; i < 30; i++) {
@@ -133,27 +133,6 @@ class RoundRobinTest {
         p.offer(task("B"));
         p.offer(task("A"));
         assertEquals("BA-", pollAgents(p, 3), "after a drain the rotation starts from who comes first");
-    }
-
-    @Test
-    void sizeTracksOffersPollsAndRemoves() {
-        RoundRobin p = new RoundRobin();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-        p.offer(task("A"));
-        p.offer(task("A"));
-        TestTask b = task("B");
-        p.offer(b);
-        assertEquals(3, p.size());
-        p.poll();
-        assertEquals(2, p.size());
-        p.remove(b);
-        assertEquals(1, p.size());
-        p.remove(b);
-        assertEquals(1, p.size(), "removing a task that is not waiting changes nothing");
-        p.poll();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
     }
 
     @Test

@@ -6,13 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.SchedulingPolicyContract;
+import aios.kernel.api.scheduling.TestTask;
 import aios.kernel.api.scheduling.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ShortestJobFirstTest {
+class ShortestJobFirstTest extends SchedulingPolicyContract {
+
+    @Override
+    protected SchedulingPolicy newPolicy() {
+        return new ShortestJobFirst();
+    }
+
 
     private static final long MS = 1_000_000L;
 
@@ -59,54 +68,6 @@ class ShortestJobFirstTest {
         assertEquals(2, p.poll().id());
         p.offer(task(3, 1));
         assertEquals(List.of(3L, 1L), pollAll(p));
-    }
-
-    @Test
-    void drainReturnsEveryWaitingTaskAndLeavesNone() {
-        ShortestJobFirst p = new ShortestJobFirst();
-        for (long id = 1; id <= 100; id++) {
-            p.offer(task(id, id % 10));
-        }
-        p.poll();
-        List<Task> drained = p.drain();
-        assertEquals(99, drained.size());
-        assertEquals(99, drained.stream().mapToLong(Task::id).distinct().count());
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-    }
-
-    @Test
-    void aRemovedTaskIsNeverPolled() {
-        ShortestJobFirst p = new ShortestJobFirst();
-        TestTask shortest = task(2, 1);
-        p.offer(task(1, 50));
-        p.offer(shortest);
-        p.offer(task(3, 20));
-        assertTrue(p.remove(shortest));
-        assertFalse(p.remove(shortest), "a task is removed once");
-        assertFalse(p.remove(task(9, 1)), "a task that never waited here");
-        assertEquals(List.of(3L, 1L), pollAll(p));
-    }
-
-    @Test
-    void sizeTracksOffersPollsAndRemoves() {
-        ShortestJobFirst p = new ShortestJobFirst();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
-        TestTask longest = task(3, 99);
-        p.offer(task(1, 1));
-        p.offer(task(2, 2));
-        p.offer(longest);
-        assertEquals(3, p.size());
-        assertEquals(1, p.poll().id());
-        assertEquals(2, p.size());
-        p.remove(longest);
-        assertEquals(1, p.size());
-        p.remove(longest);
-        assertEquals(1, p.size(), "removing a task that is not waiting changes nothing");
-        p.poll();
-        assertEquals(0, p.size());
-        assertNull(p.poll());
     }
 
     @Test

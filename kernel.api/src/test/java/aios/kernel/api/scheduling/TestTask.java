@@ -1,17 +1,19 @@
-package aios.scheduler.sjf;
+package aios.kernel.api.scheduling;
 
-import aios.kernel.api.scheduling.Task;
 import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.Syscall;
 
-/** A task with only the facts a policy orders by; ids are given in arrival order, as the kernel does. */
-record TestTask(long id, String agent, int priority, long arrivalNanos, long deadlineNanos, long costEstimateNanos)
+/**
+ * A task with only the facts a policy orders by, for policy tests; ids are given in arrival order, as the kernel
+ * does. Shared with every policy module through this module's test jar.
+ */
+public record TestTask(long id, String agent, int priority, long arrivalNanos, long deadlineNanos, long costEstimateNanos)
         implements Task {
 
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /** A task of {@code agent} that arrived {@code id} seconds after time 0: priority 0, no deadline, cost 1 ms. */
-    static TestTask of(long id, String agent) {
+    public static TestTask of(long id, String agent) {
         return new TestTask(id, agent, 0, id * 1_000_000_000L, NO_DEADLINE, 1_000_000L);
     }
 
@@ -30,19 +32,19 @@ record TestTask(long id, String agent, int priority, long arrivalNanos, long dea
         return -1;
     }
 
-    TestTask withPriority(int p) {
+    public TestTask withPriority(int p) {
         return new TestTask(id, agent, p, arrivalNanos, deadlineNanos, costEstimateNanos);
     }
 
-    TestTask arrivedAt(long nanos) {
+    public TestTask arrivedAt(long nanos) {
         return new TestTask(id, agent, priority, nanos, deadlineNanos, costEstimateNanos);
     }
 
-    TestTask withDeadline(long nanos) {
+    public TestTask withDeadline(long nanos) {
         return new TestTask(id, agent, priority, arrivalNanos, nanos, costEstimateNanos);
     }
 
-    TestTask costing(long nanos) {
+    public TestTask costing(long nanos) {
         return new TestTask(id, agent, priority, arrivalNanos, deadlineNanos, nanos);
     }
 }
