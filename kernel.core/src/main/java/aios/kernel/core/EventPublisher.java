@@ -89,6 +89,10 @@ final class EventPublisher {
         enqueue(new TaskStep(topic, t, t.policy), true);
     }
 
+    void deadlineMissed(KernelTask t) {
+        enqueue(new TaskStep(KernelEvents.DEADLINE_MISSED, t, t.policy), true);
+    }
+
     void rejected(Syscall call, String reason, String message) {
         enqueue(new Rejection(call, reason, message), true);
     }
@@ -195,6 +199,10 @@ final class EventPublisher {
             if (t.error != null) {
                 p.put(KernelEvents.ERROR, t.error);
             }
+        }
+        if (step.topic().equals(KernelEvents.DEADLINE_MISSED)) {
+            p.put(KernelEvents.DEADLINE, clock.toEpochMicros(t.deadlineNanos));
+            p.put(KernelEvents.LATENESS, (t.endNanos - t.deadlineNanos) / 1_000);
         }
         return new Event(step.topic(), p);
     }

@@ -308,22 +308,40 @@ public final class KernelRouter implements Kernel {
     }
 
     @Override
-    public QueueInfo switchPolicy(Resource resource, String name) {
+    public QueueInfo switchPolicy(Resource resource, String name, Map<String, String> params) {
+        Map<String, String> given = Map.copyOf(params);
         synchronized (this) {
-            if (best(name) == null) {
+            PolicyProvider provider = best(name);
+            if (provider == null) {
                 throw new IllegalArgumentException("no scheduling policy named '" + name + "' is installed: use one of "
                         + String.join(", ", policies().keySet()) + ", or drop the policy's bundle into bundles/");
             }
-            queues.get(resource).setConfiguredPolicy(name);
+            // try the parameters on an instance of its own first, so refused ones change nothing
+            PolicyProvider.Lease trial = provider.lease();
+            try {
+                trial.instance().configure(given);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy '" + name + "' refused the parameters " + given + ": "
+                        + e.getMessage(), e);
+            } finally {
+                releaseQuietly(trial);
+            }
+            parameters.put(resource, given);
+            ResourceQueue q = queues.get(resource);
+            q.setConfiguredPolicy(name, given);
             faultedProviders.clear();
             reconcile(resource);
+            PolicyProvider.Lease running = leases.get(resource);
+            if (running != null && running.provider() == provider) {
+                q.reconfigure(running.instance(), given); // same policy as before: only its parameters change
+            }
         }
-        persistPolicy(resource, name);
+        persistPolicy(resource, name, given);
         return queues.get(resource).info();
     }
 
     /** Keeps a switch across restarts: the kernel's configuration names the policy from now on. */
-    private void persistPolicy(Resource resource, String name) {
+    private void persistPolicy(Resource resource, String name, Map<String, String> params) {
         ConfigurationAdmin ca = configAdmin;
         if (ca == null) {
             return;
@@ -332,6 +350,8 @@ public final class KernelRouter implements Kernel {
             Configuration c = ca.getConfiguration(PID, null);
             var props = c.getProperties() == null ? new Hashtable<String, Object>() : c.getProperties();
             props.put(resource.id() + ".policy", name);
+            props.put(resource.id() + ".policy.parameters", params.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().toArray(String[]::new));
             c.updateIfDifferent(props);
         } catch (Exception e) {
             Logger l = log;
@@ -386,6 +406,10 @@ public final class KernelRouter implements Kernel {
         t.error = error;
         ResourceQueue q = queues.get(t.resource);
         t.agent.finished.increment();
+        boolean late = t.endNanos > t.deadlineNanos;
+        if (late) {
+            q.deadlineMisses.increment();
+        }
         // the caller sees the result first; the event follows (events of one syscall still keep their order)
         switch (status) {
             case COMPLETED -> {
@@ -404,6 +428,9 @@ public final class KernelRouter implements Kernel {
                 t.result.cancelled();
                 events.finished(t, KernelEvents.CANCELLED);
             }
+        }
+        if (late) {
+            events.deadlineMissed(t);
         }
         retain(t.id);
     }

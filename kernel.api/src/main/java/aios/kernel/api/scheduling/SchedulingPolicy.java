@@ -23,11 +23,15 @@ public interface SchedulingPolicy {
 
     /**
      * Applies per-queue parameters (such as {@code slice.tokens=4}); called before the first {@link #offer} and
-     * whenever they change. Policies without parameters ignore them.
+     * whenever they change. Refuse keys you do not know, so that a typo does not go unnoticed; the default refuses
+     * every parameter.
      *
      * @throws IllegalArgumentException naming the bad key or value and what is accepted
      */
     default void configure(Map<String, String> parameters) {
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException("this policy takes no parameters, but was given " + parameters);
+        }
     }
 
     /** Adds a waiting task. The queue never offers a task that is already waiting. */
