@@ -19,13 +19,18 @@ import java.util.Map;
  * @param meanWaiting mean time in the queue of the tasks started so far
  * @param workers worker count
  * @param threads {@code virtual} or {@code platform}
+ * @param cpus the CPUs the workers are configured to be pinned to, as a Linux cpu list ({@code 0-1,3}); empty when
+ *     they are not to be pinned
+ * @param cpuBindingFailure why the workers run unpinned although {@code cpus} names CPUs (no affinity support on
+ *     this system, for instance); {@code null} when they are pinned or {@code cpus} is empty
  * @param capacity the most tasks that may wait; past it submit is refused
  * @param deadlineMisses tasks that finished after their deadline since start
  */
 public record QueueInfo(Resource resource, String policy, String configuredPolicy, Map<String, String> parameters,
                         int waiting, int running, long completed, long failed, Duration meanWaiting, int workers,
-                        String threads, int capacity, long deadlineMisses) {
+                        String threads, String cpus, String cpuBindingFailure, int capacity, long deadlineMisses) {
     public QueueInfo {
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        cpus = cpus == null ? "" : cpus;
     }
 }

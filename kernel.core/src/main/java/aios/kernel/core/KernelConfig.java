@@ -5,7 +5,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The kernel's configuration (PID {@code aios.kernel}): per resource queue, the scheduling policy and its
- * parameters, the workers and the capacity. Changes apply while the kernel runs.
+ * parameters, the workers (count, thread kind, the CPUs they are pinned to) and the capacity. Changes apply while
+ * the kernel runs.
  */
 @ObjectClassDefinition(id = "aios.kernel", name = "AIOS kernel",
         description = "Scheduling policy, workers and capacity of each resource queue (llm, memory, storage, tool).")
@@ -25,6 +26,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                        @org.osgi.service.metatype.annotations.Option(value = "virtual")})
     String llm_threads() default "platform";
 
+    @AttributeDefinition(description = "CPUs the LLM queue's platform workers are pinned to, as a Linux cpu list"
+            + " (0, 0-1, 0,2-3); empty: not pinned. Not with virtual threads", required = false)
+    String llm_cpus() default "";
+
     @AttributeDefinition(description = "Most syscalls that may wait in the LLM queue; past it submit is refused", min = "1")
     int llm_capacity() default 100_000;
 
@@ -39,6 +44,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Thread kind of the memory queue's workers: virtual or platform")
     String memory_threads() default "platform";
+
+    @AttributeDefinition(description = "CPUs the memory queue's platform workers are pinned to, as a Linux cpu list"
+            + " (0, 0-1, 0,2-3); empty: not pinned. Not with virtual threads", required = false)
+    String memory_cpus() default "";
 
     @AttributeDefinition(description = "Most syscalls that may wait in the memory queue", min = "1")
     int memory_capacity() default 100_000;
@@ -55,6 +64,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Thread kind of the storage queue's workers: virtual or platform")
     String storage_threads() default "platform";
 
+    @AttributeDefinition(description = "CPUs the storage queue's platform workers are pinned to, as a Linux cpu list"
+            + " (0, 0-1, 0,2-3); empty: not pinned. Not with virtual threads", required = false)
+    String storage_cpus() default "";
+
     @AttributeDefinition(description = "Most syscalls that may wait in the storage queue", min = "1")
     int storage_capacity() default 100_000;
 
@@ -69,6 +82,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Thread kind of the tool queue's workers: virtual or platform")
     String tool_threads() default "virtual";
+
+    @AttributeDefinition(description = "CPUs the tool queue's platform workers are pinned to, as a Linux cpu list"
+            + " (0, 0-1, 0,2-3); empty: not pinned. Not with virtual threads", required = false)
+    String tool_cpus() default "";
 
     @AttributeDefinition(description = "Most syscalls that may wait in the tool queue", min = "1")
     int tool_capacity() default 100_000;

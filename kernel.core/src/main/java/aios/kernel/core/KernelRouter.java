@@ -130,6 +130,7 @@ public final class KernelRouter implements Kernel {
             queues = qs;
             reconcileAll();
         }
+        qs.values().forEach(this::reportCpuBinding);
     }
 
     @Modified
@@ -148,10 +149,21 @@ public final class KernelRouter implements Kernel {
                                 r.id(), error);
                     }
                 }
-                queues.get(r).configure(s);
+                if (queues.get(r).configure(s)) {
+                    reportCpuBinding(queues.get(r));
+                }
             }
             faultedProviders.clear(); // a new configuration gives every policy another chance
             reconcileAll();
+        }
+    }
+
+    /** A queue whose workers could not be pinned runs all the same; the log and aios:queues say why. */
+    private void reportCpuBinding(ResourceQueue q) {
+        String failure = q.cpuBindingFailure();
+        if (failure != null) {
+            warn("the {} queue's workers run unpinned, not only on CPUs {} as {}.cpus asks: {}", q.resource.id(),
+                    q.info().cpus(), q.resource.id(), failure);
         }
     }
 

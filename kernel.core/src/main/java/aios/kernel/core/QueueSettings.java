@@ -12,11 +12,12 @@ import java.util.Map;
  * @param parameters the policy's per-queue parameters
  * @param workers worker count, ≥ 1
  * @param virtualThreads virtual or platform worker threads
+ * @param cpus the CPUs the (platform) workers are pinned to; empty: not pinned
  * @param capacity the most waiting tasks, ≥ 1
  * @param callLimitNanos the longest a policy call may take before the policy is replaced by FIFO
  */
 record QueueSettings(String policy, Map<String, String> parameters, int workers, boolean virtualThreads,
-                     int capacity, long callLimitNanos) {
+                     CpuSet cpus, int capacity, long callLimitNanos) {
 
     QueueSettings {
         if (policy == null || policy.isBlank()) {
@@ -31,26 +32,36 @@ record QueueSettings(String policy, Map<String, String> parameters, int workers,
         if (callLimitNanos < 1_000_000) {
             throw new IllegalArgumentException("policy.call.limit.ms " + callLimitNanos / 1_000_000 + " must be at least 1");
         }
+        if (virtualThreads && !cpus.isEmpty()) {
+            throw new IllegalArgumentException("virtual worker threads cannot be pinned to CPUs " + cpus);
+        }
         parameters = Map.copyOf(parameters);
     }
 
     static QueueSettings of(Resource r, KernelConfig c) {
         return switch (r) {
-            case LLM -> make(r, c.llm_policy(), c.llm_policy_parameters(), c.llm_workers(), c.llm_threads(), c.llm_capacity(),
-                    c.policy_call_limit_ms());
+            case LLM -> make(r, c.llm_policy(), c.llm_policy_parameters(), c.llm_workers(), c.llm_threads(),
+                    c.llm_cpus(), c.llm_capacity(), c.policy_call_limit_ms());
             case MEMORY -> make(r, c.memory_policy(), c.memory_policy_parameters(), c.memory_workers(), c.memory_threads(),
-                    c.memory_capacity(), c.policy_call_limit_ms());
+                    c.memory_cpus(), c.memory_capacity(), c.policy_call_limit_ms());
             case STORAGE -> make(r, c.storage_policy(), c.storage_policy_parameters(), c.storage_workers(),
-                    c.storage_threads(), c.storage_capacity(), c.policy_call_limit_ms());
+                    c.storage_threads(), c.storage_cpus(), c.storage_capacity(), c.policy_call_limit_ms());
             case TOOL -> make(r, c.tool_policy(), c.tool_policy_parameters(), c.tool_workers(), c.tool_threads(),
-                    c.tool_capacity(), c.policy_call_limit_ms());
+                    c.tool_cpus(), c.tool_capacity(), c.policy_call_limit_ms());
         };
     }
 
     private static QueueSettings make(Resource r, String policy, String[] params, int workers, String threads,
-                                      int capacity, int callLimitMillis) {
+                                      String cpus, int capacity, int callLimitMillis) {
         try {
-            return new QueueSettings(policy.trim(), parseParameters(params), workers, parseThreads(threads), capacity,
+            boolean virtual = parseThreads(threads);
+            CpuSet cpuSet = parseCpus(r, cpus);
+            if (virtual && !cpuSet.isEmpty()) {
+                throw new IllegalArgumentException(r.id() + ".threads=virtual cannot be combined with " + r.id()
+                        + ".cpus=" + cpus + ": virtual threads run on the JVM's shared carrier threads, so they cannot"
+                        + " be pinned; set " + r.id() + ".threads=platform, or leave " + r.id() + ".cpus empty");
+            }
+            return new QueueSettings(policy.trim(), parseParameters(params), workers, virtual, cpuSet, capacity,
                     callLimitMillis * 1_000_000L);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("configuration aios.kernel, queue " + r.id() + ": " + e.getMessage(), e);
@@ -72,6 +83,15 @@ record QueueSettings(String policy, Map<String, String> parameters, int workers,
             }
         }
         return m;
+    }
+
+    private static CpuSet parseCpus(Resource r, String cpus) {
+        try {
+            return CpuSet.parse(cpus, CpuSet.usable());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(r.id() + ".cpus='" + cpus + "' is not a usable cpu list: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static boolean parseThreads(String threads) {

@@ -9,6 +9,8 @@ import aios.kernel.api.syscall.Resource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -58,6 +60,9 @@ final class ResourceQueue {
     private int generation;
     private int workers;
     private boolean virtualThreads;
+    private CpuSet cpus = CpuSet.NONE;
+    /** Why the workers run unpinned although {@link #cpus} names CPUs; {@code null} when they are pinned. */
+    private String cpuBindingFailure;
     private String configuredPolicy;
     private java.util.Map<String, String> parameters;
     /** A policy call taking longer than this gets the policy replaced, like one that throws. */
@@ -84,7 +89,7 @@ final class ResourceQueue {
         this.configuredPolicy = settings.policy();
         this.parameters = settings.parameters();
         this.callLimitNanos = settings.callLimitNanos();
-        resize(settings.workers(), settings.virtualThreads());
+        resize(settings.workers(), settings.virtualThreads(), settings.cpus());
     }
 
     /** Queues a task, or refuses it at once when the queue is full or closed. */
@@ -352,8 +357,12 @@ final class ResourceQueue {
         }
     }
 
-    /** Applies new settings other than the policy itself (which the kernel reconciles). */
-    void configure(QueueSettings s) {
+    /**
+     * Applies new settings other than the policy itself (which the kernel reconciles).
+     *
+     * @return whether the workers were replaced (their count, kind or CPUs changed)
+     */
+    boolean configure(QueueSettings s) {
         boolean restart;
         lock.lock();
         try {
@@ -361,13 +370,14 @@ final class ResourceQueue {
             configuredPolicy = s.policy();
             parameters = s.parameters();
             callLimitNanos = s.callLimitNanos();
-            restart = s.workers() != workers || s.virtualThreads() != virtualThreads;
+            restart = s.workers() != workers || s.virtualThreads() != virtualThreads || !s.cpus().equals(cpus);
         } finally {
             lock.unlock();
         }
         if (restart) {
-            resize(s.workers(), s.virtualThreads());
+            resize(s.workers(), s.virtualThreads(), s.cpus());
         }
+        return restart;
     }
 
     void setConfiguredPolicy(String name, java.util.Map<String, String> params) {
@@ -389,22 +399,73 @@ final class ResourceQueue {
         }
     }
 
-    /** Replaces the worker pool: the old workers stop after their current task, new ones start. */
-    private void resize(int count, boolean virtual) {
+    /**
+     * Replaces the worker pool: the old workers stop after their current task, new ones start. With CPUs given, each
+     * new worker pins itself to them before it takes a task, and this returns when all have tried (a worker that
+     * cannot be pinned runs unpinned; {@link #cpuBindingFailure} says why).
+     */
+    private void resize(int count, boolean virtual, CpuSet cpuSet) {
         int gen;
         lock.lock();
         try {
             gen = ++generation;
             workers = count;
             virtualThreads = virtual;
+            cpus = cpuSet;
+            cpuBindingFailure = null;
             notEmpty.signalAll();
         } finally {
             lock.unlock();
         }
         Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(true);
         builder.name("aios-" + resource.id() + "-worker-g" + gen + "-", 0);
+        CountDownLatch tried = new CountDownLatch(cpuSet.isEmpty() ? 0 : count);
         for (int i = 0; i < count; i++) {
-            builder.start(() -> work(gen));
+            builder.start(() -> {
+                if (!cpuSet.isEmpty()) {
+                    pin(cpuSet, gen, tried);
+                }
+                work(gen);
+            });
+        }
+        try {
+            if (!tried.await(10, TimeUnit.SECONDS)) {
+                recordBindingFailure(gen, "the workers did not report within 10 s whether they are pinned");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the workers pin themselves all the same
+        }
+    }
+
+    private void pin(CpuSet cpuSet, int gen, CountDownLatch tried) {
+        try {
+            String failure = CpuBinding.pinCurrentThread(cpuSet);
+            if (failure != null) {
+                recordBindingFailure(gen, failure);
+            }
+        } finally {
+            tried.countDown();
+        }
+    }
+
+    private void recordBindingFailure(int gen, String failure) {
+        lock.lock();
+        try {
+            if (gen == generation && cpuBindingFailure == null) {
+                cpuBindingFailure = failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the workers are not pinned to the configured CPUs, or {@code null} (pinned, or no CPUs configured). */
+    String cpuBindingFailure() {
+        lock.lock();
+        try {
+            return cpuBindingFailure;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -456,8 +517,8 @@ final class ResourceQueue {
             long n = started.sum();
             Duration meanWait = n == 0 ? Duration.ZERO : Duration.ofNanos(waitNanos.sum() / n);
             return new QueueInfo(resource, policyName, configuredPolicy, parameters, waitingCount, running.get(),
-                    completed.sum(), failed.sum(), meanWait, workers, virtualThreads ? "virtual" : "platform", capacity,
-                    deadlineMisses.sum());
+                    completed.sum(), failed.sum(), meanWait, workers, virtualThreads ? "virtual" : "platform",
+                    cpus.toString(), cpuBindingFailure, capacity, deadlineMisses.sum());
         } finally {
             lock.unlock();
         }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.syscall.Resource;
 import java.util.BitSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The cpu-list syntax of {@code RESOURCE.cpus}, and the errors a person sees for a wrong one. */
@@ -59,6 +61,34 @@ class CpuSetTest {
     @Test
     void thisMachineGivesTheKernelSomeCpus() {
         assertTrue(CpuSet.usable().size() >= 1, "usable: " + CpuSet.usable());
+    }
+
+    @Test
+    void theConfigurationError_namesTheKeyTheValueAndTheMachinesCpus() {
+        int cpus = CpuSet.usable().size();
+        String message = assertThrows(IllegalArgumentException.class, () -> QueueSettings.of(Resource.LLM,
+                TestKernels.config(Map.of("llm.cpus", "0-4096")))).getMessage();
+        assertTrue(message.startsWith("configuration aios.kernel, queue llm: llm.cpus='0-4096' is not a usable cpu"
+                + " list: CPU "), message);
+        assertTrue(message.contains("this machine gives the kernel " + cpus + " CPU"), message);
+
+        String garbled = assertThrows(IllegalArgumentException.class, () -> QueueSettings.of(Resource.MEMORY,
+                TestKernels.config(Map.of("memory.cpus", "zero")))).getMessage();
+        assertTrue(garbled.contains("memory.cpus='zero' is not a usable cpu list: 'zero' is not a CPU number"),
+                garbled);
+    }
+
+    @Test
+    void virtualThreadsWithCpus_areRefused_becauseTheyCannotBePinned() {
+        String message = assertThrows(IllegalArgumentException.class, () -> QueueSettings.of(Resource.TOOL,
+                TestKernels.config(Map.of("tool.cpus", "0")))).getMessage();
+        assertEquals("configuration aios.kernel, queue tool: tool.threads=virtual cannot be combined with tool.cpus=0:"
+                + " virtual threads run on the JVM's shared carrier threads, so they cannot be pinned; set"
+                + " tool.threads=platform, or leave tool.cpus empty", message);
+
+        QueueSettings platform = QueueSettings.of(Resource.TOOL,
+                TestKernels.config(Map.of("tool.cpus", "0", "tool.threads", "platform")));
+        assertEquals("0", platform.cpus().toString());
     }
 
     private static void assertRefused(String list, String expected) {
