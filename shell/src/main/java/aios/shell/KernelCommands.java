@@ -64,15 +64,30 @@ public final class KernelCommands {
         return "agent " + name + " unregistered\n";
     }
 
-    @Descriptor("show every resource queue: policy, waiting, running, completed, mean waiting time, workers")
+    @Descriptor("show every resource queue: policy, waiting, running, completed, mean waiting time, workers (count,"
+            + " thread kind, the CPUs they are pinned to)")
     public String queues() {
         Table t = new Table("QUEUE", "POLICY", "WAITING", "RUNNING", "COMPLETED", "FAILED", "LATE", "MEAN WAIT",
                 "WORKERS", "CAPACITY");
+        StringBuilder unpinned = new StringBuilder();
         for (QueueInfo q : kernel.queues()) {
             t.row(q.resource().id(), policyOf(q), q.waiting(), q.running(), q.completed(), q.failed(), q.deadlineMisses(),
-                    duration(q.meanWaiting()), q.workers() + " " + q.threads(), q.capacity());
+                    duration(q.meanWaiting()), workersOf(q), q.capacity());
+            if (q.cpuBindingFailure() != null) {
+                unpinned.append(q.resource().id()).append(": the workers run unpinned: ").append(q.cpuBindingFailure())
+                        .append('\n');
+            }
         }
-        return t.toString();
+        return unpinned.isEmpty() ? t.toString() : t + "\n" + unpinned;
+    }
+
+    /** The WORKERS column: {@code 2 platform}, {@code 2 platform cpus 0-1}, {@code 2 platform cpus 0-1 (unpinned)}. */
+    private static String workersOf(QueueInfo q) {
+        String workers = q.workers() + " " + q.threads();
+        if (q.cpus().isEmpty()) {
+            return workers;
+        }
+        return workers + " cpus " + q.cpus() + (q.cpuBindingFailure() == null ? "" : " (unpinned)");
     }
 
     @Descriptor("list the installed scheduling policies and which queue runs which")
