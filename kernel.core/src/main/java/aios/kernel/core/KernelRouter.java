@@ -12,11 +12,13 @@ import aios.kernel.api.SyscallStatus;
 import aios.kernel.api.access.AccessDecision;
 import aios.kernel.api.access.AccessPolicy;
 import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.llm.Generation;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.memory.MemoryManager;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.storage.StorageManager;
 import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
 import aios.kernel.api.syscall.MemoryQuery;
 import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.StorageQuery;
@@ -369,14 +371,17 @@ public final class KernelRouter implements Kernel {
             return; // cancelled while the worker took it
         }
         ResourceQueue q = queues.get(t.resource);
-        t.startNanos = clock.nanoTime();
-        q.recordStart(t.startNanos - t.arrivalNanos);
+        boolean resumed = t.startNanos != 0;
+        if (!resumed) {
+            t.startNanos = clock.nanoTime();
+            q.recordStart(t.startNanos - t.arrivalNanos);
+            events.started(t);
+        }
         t.bindRunner(Thread.currentThread());
-        events.started(t);
         SyscallResult result = null;
         Throwable failure = null;
         try {
-            result = execute(t.syscall);
+            result = t.syscall instanceof LlmQuery query ? generate(t, query, q) : execute(t.syscall);
         } catch (Throwable e) {
             failure = e;
         } finally {
@@ -386,6 +391,8 @@ public final class KernelRouter implements Kernel {
             if (t.transition(SyscallStatus.RUNNING, SyscallStatus.CANCELLED)) {
                 finish(t, SyscallStatus.CANCELLED, null, "cancelled while running");
             }
+        } else if (failure == null && result == null) {
+            preempt(t, q);
         } else if (failure == null) {
             costs.record(t.syscall, t.kind, clock.nanoTime() - t.startNanos);
             t.transition(SyscallStatus.RUNNING, SyscallStatus.COMPLETED);
@@ -397,12 +404,91 @@ public final class KernelRouter implements Kernel {
         }
     }
 
+    /**
+     * Runs an LLM syscall. A backend that generates in steps runs for one time slice of the queue's policy at a
+     * time; when the slice is used up and other tasks wait, the generation is kept in the task and {@code null}
+     * returned: the task goes back to the queue and continues where it stopped when its turn comes again.
+     */
+    private LlmResult generate(KernelTask t, LlmQuery q, ResourceQueue queue) throws Exception {
+        Generation g = t.generation;
+        t.generation = null;
+        if (g == null) {
+            LlmBackend b = backendFor(q);
+            if (b == null) {
+                throw new SyscallException(noBackend(q));
+            }
+            g = b.start(q);
+            if (g == null) {
+                return b.complete(q); // this backend cannot be preempted
+            }
+        }
+        try {
+            for (;;) {
+                ResourceQueue.Slice slice = queue.slice();
+                if (slice.unlimited()) {
+                    while (!g.finished()) {
+                        requireProgress(g, g.step(Integer.MAX_VALUE));
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedException("generation interrupted");
+                        }
+                    }
+                } else {
+                    long sliceEnd = slice.nanos() > 0 ? clock.nanoTime() + slice.nanos() : Long.MAX_VALUE;
+                    int budget = slice.tokens() > 0 ? slice.tokens() : Integer.MAX_VALUE;
+                    // with a time limit, step a token at a time so the limit is checked at every token boundary
+                    while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd) {
+                        budget -= requireProgress(g, g.step(slice.nanos() > 0 ? 1 : budget));
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedException("generation interrupted");
+                        }
+                    }
+                }
+                if (g.finished()) {
+                    LlmResult r = g.result();
+                    g.close();
+                    return r;
+                }
+                if (queue.hasWaiting()) {
+                    t.generation = g;
+                    return null;
+                }
+                // nobody else is waiting: a context switch would gain nothing, so the next slice runs at once
+            }
+        } catch (Exception | Error e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** A step that generates nothing must finish the generation, or the kernel would wait forever. */
+    private static int requireProgress(Generation g, int generated) {
+        if (generated <= 0 && !g.finished()) {
+            throw new SyscallException("the LLM backend's generation made no progress in a step and did not finish;"
+                    + " this is a bug in the backend");
+        }
+        return generated;
+    }
+
+    /** Puts a generation that used up its slice back in its queue, its state kept in the task. */
+    private void preempt(KernelTask t, ResourceQueue q) {
+        t.preemptions++;
+        events.preempted(t, t.generation.tokens());
+        if (t.transition(SyscallStatus.RUNNING, SyscallStatus.QUEUED)) {
+            q.requeue(t);
+        }
+    }
+
     private static String describe(Throwable e) {
         return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error) {
         t.endNanos = clock.nanoTime();
+        Generation kept = t.generation;
+        if (kept != null) {
+            t.generation = null;
+            kept.close(); // a preempted generation that will not continue
+        }
         t.error = error;
         ResourceQueue q = queues.get(t.resource);
         t.agent.finished.increment();
