@@ -84,7 +84,10 @@ public final class KernelRouter implements Kernel {
     private final CostEstimator costs = new CostEstimator();
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    /** Syscalls waiting or running. */
     private final ConcurrentHashMap<Long, KernelTask> tasks = new ConcurrentHashMap<>();
+    /** The newest finished syscalls, for status look-ups ({@code history.retained} of them). */
+    private final ConcurrentHashMap<Long, FinishedSyscall> finished = new ConcurrentHashMap<>();
     private AtomicLongArray retained;
     private final AtomicLong finishedCount = new AtomicLong();
 
@@ -206,9 +209,6 @@ public final class KernelRouter implements Kernel {
         if (a == null) {
             return false;
         }
-        if (a.info().active() == 0) {
-            return true; // nothing of its is waiting: no need to look through the kernel's tasks
-        }
         for (KernelTask t : tasks.values()) {
             if (t.agent == a && t.status() == SyscallStatus.QUEUED) {
                 cancel(t, "agent '" + name + "' was unregistered");
@@ -290,7 +290,8 @@ public final class KernelRouter implements Kernel {
     public Optional<SyscallInfo> status(long id) {
         KernelTask t = tasks.get(id);
         if (t == null) {
-            return Optional.empty();
+            FinishedSyscall f = finished.get(id);
+            return f == null ? Optional.empty() : Optional.of(f.info(clock));
         }
         String policy = t.policy != null ? t.policy : queues.get(t.resource).policyName();
         return Optional.of(new SyscallInfo(t.id, t.agent(), t.resource, t.kind, t.status(), policy,
@@ -518,16 +519,21 @@ public final class KernelRouter implements Kernel {
         if (late) {
             events.deadlineMissed(t);
         }
-        retain(t.id);
+        retain(t);
     }
 
-    /** Keeps the newest finished syscalls for status look-ups; forgets the oldest past the configured number. */
-    private void retain(long id) {
+    /**
+     * Moves a finished syscall from the active ones to the compact history (in that order, so a look-up always
+     * finds it); forgets the oldest past the configured number.
+     */
+    private void retain(KernelTask t) {
+        finished.put(t.id, FinishedSyscall.of(t));
+        tasks.remove(t.id);
         AtomicLongArray ring = retained;
         int slot = (int) (finishedCount.getAndIncrement() % ring.length());
-        long old = ring.getAndSet(slot, id);
+        long old = ring.getAndSet(slot, t.id);
         if (old != 0) {
-            tasks.remove(old);
+            finished.remove(old);
         }
     }
 
