@@ -121,6 +121,56 @@ final class ResourceQueue {
     }
 
     /**
+     * Puts a preempted task back: it was accepted before, so the capacity does not apply and no SUBMITTED event
+     * is due.
+     */
+    void requeue(KernelTask task) {
+        lock.lock();
+        try {
+            link(task);
+            try {
+                long t0 = System.nanoTime();
+                policy.offer(task);
+                checkDuration("offer", t0);
+            } catch (RuntimeException e) {
+                fault("offer", e);
+            }
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current policy's time slice; {@code tokens == 0 && nanos == 0} means tasks run to their end. */
+    record Slice(int tokens, long nanos) {
+        boolean unlimited() {
+            return tokens <= 0 && nanos <= 0;
+        }
+    }
+
+    Slice slice() {
+        lock.lock();
+        try {
+            return new Slice(policy.timeSliceTokens(), policy.timeSliceNanos());
+        } catch (RuntimeException e) {
+            fault("timeSlice", e);
+            return new Slice(0, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether any task waits (so preempting the running one gives someone else a turn). */
+    boolean hasWaiting() {
+        lock.lock();
+        try {
+            return waitingCount > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Blocks until a task is ready for a worker of the given generation; returns {@code null} when the worker
      * should stop (queue closed, or the worker pool was resized).
      */

@@ -28,6 +28,12 @@ public final class KernelEvents {
      */
     public static final String DEADLINE_MISSED = "aios/syscall/DEADLINE_MISSED";
 
+    /**
+     * A generation used up its time slice and was put back in its queue, its state kept; it continues where it
+     * stopped. Properties as STARTED, plus tokens.
+     */
+    public static final String PREEMPTED = "aios/syscall/PREEMPTED";
+
     /** A queue's policy changed. Properties: resource, policy, previous, moved, pause. */
     public static final String POLICY_CHANGED = "aios/queue/POLICY_CHANGED";
     /** A queue fell back to FIFO because its policy went away or misbehaved. Adds error. */
@@ -57,6 +63,8 @@ public final class KernelEvents {
     public static final String WAITING = "waiting.us";
     /** Microseconds from arrival to end (Long). */
     public static final String TURNAROUND = "turnaround.us";
+    /** Tokens generated so far (Integer), on PREEMPTED. */
+    public static final String TOKENS = "tokens";
     /** Epoch microseconds of the deadline (Long). */
     public static final String DEADLINE = "deadline.us";
     /** Microseconds a syscall finished after its deadline (Long). */
