@@ -99,17 +99,25 @@ class PreemptionTest {
     @Test
     void generationsInterleaveSliceBySlice_andEachEndsAsIfUninterrupted() throws Exception {
         start(4);
+        // hold the single worker until all three generations wait, so that none can run alone to its end
+        GatedBackend gate = new GatedBackend();
+        kernel.addLlmBackend(null, gate);
+        SyscallHandle hold = kernel.submit(new LlmQuery("a", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
+                Sampling.DEFAULT, "gated", Scheduling.DEFAULT));
+        gate.awaitEntered(1);
         List<LlmQuery> queries = List.of(generation("a", 20, 1), generation("b", 20, 2), generation("c", 20, 3));
         List<SyscallHandle> hs = new ArrayList<>();
         for (LlmQuery q : queries) {
             hs.add(kernel.submit(q));
         }
+        gate.permits.release();
+        hold.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 3; i++) {
             LlmResult r = (LlmResult) hs.get(i).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(uninterrupted(queries.get(i)), r.text(), "agent " + queries.get(i).agent());
             assertEquals(20, r.completionTokens());
         }
-        // the worker switched between the generations every 4 tokens (the first may have run alone a while)
+        // the worker switched between the generations every 4 tokens: a b c a b c …
         List<String> owners = backend.log.stream().map(s -> s.substring(0, 1)).toList();
         int switches = 0;
         for (int i = 1; i < owners.size(); i++) {
@@ -119,9 +127,10 @@ class PreemptionTest {
                         "a switch happens at a slice boundary: " + backend.log);
             }
         }
-        assertTrue(switches >= 8, "generations were interleaved: " + owners);
-        assertTrue(events.topic(KernelEvents.PREEMPTED, 8).size() >= 8);
-        assertEquals(3, events.topic(KernelEvents.COMPLETED, 3).size());
+        assertEquals(List.of("a", "a", "a", "a", "b", "b", "b", "b", "c", "c", "c", "c", "a"), owners.subList(0, 13));
+        assertTrue(switches >= 12, "generations were interleaved: " + owners);
+        assertTrue(events.topic(KernelEvents.PREEMPTED, 12).size() >= 12);
+        assertEquals(4, events.topic(KernelEvents.COMPLETED, 4).size(), "the three and the one that held the worker");
     }
 
     @Test
