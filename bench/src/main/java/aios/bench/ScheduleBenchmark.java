@@ -43,7 +43,8 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=bench", "osgi.command.function=schedule"})
 public final class ScheduleBenchmark {
 
-    private static final AtomicInteger runs = new AtomicInteger();
+    /** Numbers the runs' backends, so that each has a model name no other backend serves. */
+    private final AtomicInteger runs = new AtomicInteger();
 
     @Reference
     private Kernel kernel;
