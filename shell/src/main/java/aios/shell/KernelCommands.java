@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -63,10 +66,10 @@ public final class KernelCommands {
 
     @Descriptor("show every resource queue: policy, waiting, running, completed, mean waiting time, workers")
     public String queues() {
-        Table t = new Table("QUEUE", "POLICY", "WAITING", "RUNNING", "COMPLETED", "FAILED", "MEAN WAIT", "WORKERS",
-                "CAPACITY");
+        Table t = new Table("QUEUE", "POLICY", "WAITING", "RUNNING", "COMPLETED", "FAILED", "LATE", "MEAN WAIT",
+                "WORKERS", "CAPACITY");
         for (QueueInfo q : kernel.queues()) {
-            t.row(q.resource().id(), policyOf(q), q.waiting(), q.running(), q.completed(), q.failed(),
+            t.row(q.resource().id(), policyOf(q), q.waiting(), q.running(), q.completed(), q.failed(), q.deadlineMisses(),
                     duration(q.meanWaiting()), q.workers() + " " + q.threads(), q.capacity());
         }
         return t.toString();
@@ -93,12 +96,23 @@ public final class KernelCommands {
                 + ")\n";
     }
 
-    @Descriptor("switch the policy of one queue while it runs; waiting syscalls move over, none is lost")
+    @Descriptor("switch the policy of one queue while it runs; waiting syscalls move over, none is lost. Parameters"
+            + " (key=value) replace the queue's previous ones: priority aging.rate=R (points per second waited);"
+            + " fair weights=AGENT:W,AGENT:W; rr slice.tokens=N slice.ms=N; fifo, sjf, edf take none")
     public String policy(@Descriptor("queue: llm, memory, storage or tool") String resource,
-                         @Descriptor("an installed policy's name (aios:policy lists them)") String name) {
+                         @Descriptor("an installed policy's name (aios:policy lists them)") String name,
+                         @Descriptor("the policy's parameters, key=value each") String... parameters) {
         Resource r = Resource.parse(resource);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String p : parameters) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("policy parameter '" + p + "' is not of the form key=value");
+            }
+            given.put(p.substring(0, eq), p.substring(eq + 1));
+        }
         String before = policyOf(queue(r));
-        QueueInfo after = kernel.switchPolicy(r, name);
+        QueueInfo after = kernel.switchPolicy(r, name, given);
         return r.id() + ": " + before + " -> " + policyOf(after) + " (" + after.waiting() + " waiting)\n";
     }
 
@@ -121,8 +135,10 @@ public final class KernelCommands {
     }
 
     private static String policyOf(QueueInfo q) {
-        return q.policy().equals(q.configuredPolicy()) ? q.policy()
-                : q.policy() + " (configured: " + q.configuredPolicy() + ")";
+        String params = q.parameters().isEmpty() ? "" : " " + q.parameters().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" "));
+        return q.policy().equals(q.configuredPolicy()) ? q.policy() + params
+                : q.policy() + " (configured: " + q.configuredPolicy() + params + ")";
     }
 
     private static String instant(Instant i) {

@@ -61,11 +61,18 @@ public interface Kernel {
     Map<String, String> policies();
 
     /**
-     * Makes {@code policy} order {@code resource}'s queue from now on: dispatch pauses, every waiting task moves
-     * to the new policy, dispatch resumes; no task is lost or run twice. The choice is kept in the kernel's
-     * configuration.
+     * Makes {@code policy} order {@code resource}'s queue from now on, with the given parameters (they replace the
+     * queue's previous ones): dispatch pauses, every waiting task moves to the new policy in arrival order,
+     * dispatch resumes; no task is lost or run twice. The choice is kept in the kernel's configuration.
      *
-     * @throws IllegalArgumentException if no policy of that name is installed (the message lists those that are)
+     * @param parameters the policy's parameters, such as {@code slice.tokens=4}; empty for its defaults
+     * @throws IllegalArgumentException if no policy of that name is installed (the message lists those that are),
+     *     or the policy refuses the parameters (the message says which and why); nothing changes then
      */
-    QueueInfo switchPolicy(Resource resource, String policy);
+    QueueInfo switchPolicy(Resource resource, String policy, Map<String, String> parameters);
+
+    /** {@link #switchPolicy(Resource, String, Map)} with the policy's default parameters. */
+    default QueueInfo switchPolicy(Resource resource, String policy) {
+        return switchPolicy(resource, policy, Map.of());
+    }
 }

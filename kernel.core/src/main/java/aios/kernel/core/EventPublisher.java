@@ -30,7 +30,10 @@ final class EventPublisher {
     private sealed interface Step {
     }
 
-    private record TaskStep(String topic, KernelTask task, String policy) implements Step {
+    private record TaskStep(String topic, KernelTask task, String policy, int tokens) implements Step {
+        TaskStep(String topic, KernelTask task, String policy) {
+            this(topic, task, policy, -1);
+        }
     }
 
     private record Rejection(Syscall call, String reason, String message) implements Step {
@@ -87,6 +90,14 @@ final class EventPublisher {
     /** COMPLETED, FAILED or CANCELLED. */
     void finished(KernelTask t, String topic) {
         enqueue(new TaskStep(topic, t, t.policy), true);
+    }
+
+    void preempted(KernelTask t, int tokens) {
+        enqueue(new TaskStep(KernelEvents.PREEMPTED, t, t.policy, tokens), true);
+    }
+
+    void deadlineMissed(KernelTask t) {
+        enqueue(new TaskStep(KernelEvents.DEADLINE_MISSED, t, t.policy), true);
     }
 
     void rejected(Syscall call, String reason, String message) {
@@ -189,12 +200,20 @@ final class EventPublisher {
             p.put(KernelEvents.START, clock.toEpochMicros(t.startNanos));
             p.put(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
         }
-        if (!step.topic().equals(KernelEvents.SUBMITTED) && !step.topic().equals(KernelEvents.STARTED)) {
+        if (step.tokens() >= 0) {
+            p.put(KernelEvents.TOKENS, step.tokens());
+        }
+        if (!step.topic().equals(KernelEvents.SUBMITTED) && !step.topic().equals(KernelEvents.STARTED)
+                && !step.topic().equals(KernelEvents.PREEMPTED)) {
             p.put(KernelEvents.END, clock.toEpochMicros(t.endNanos));
             p.put(KernelEvents.TURNAROUND, (t.endNanos - t.arrivalNanos) / 1_000);
             if (t.error != null) {
                 p.put(KernelEvents.ERROR, t.error);
             }
+        }
+        if (step.topic().equals(KernelEvents.DEADLINE_MISSED)) {
+            p.put(KernelEvents.DEADLINE, clock.toEpochMicros(t.deadlineNanos));
+            p.put(KernelEvents.LATENESS, (t.endNanos - t.deadlineNanos) / 1_000);
         }
         return new Event(step.topic(), p);
     }

@@ -73,6 +73,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most syscalls that may wait in the tool queue", min = "1")
     int tool_capacity() default 100_000;
 
+    @AttributeDefinition(description = "Longest a scheduling policy may take in one call (offer, poll, remove) before"
+            + " its queue replaces it by FIFO", min = "1")
+    int policy_call_limit_ms() default 20;
+
     @AttributeDefinition(description = "Finished syscalls whose status the kernel keeps in memory for aios:stat", min = "1000")
     int history_retained() default 100_000;
 }

@@ -12,11 +12,13 @@ import aios.kernel.api.SyscallStatus;
 import aios.kernel.api.access.AccessDecision;
 import aios.kernel.api.access.AccessPolicy;
 import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.llm.Generation;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.memory.MemoryManager;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.storage.StorageManager;
 import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
 import aios.kernel.api.syscall.MemoryQuery;
 import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.StorageQuery;
@@ -82,7 +84,10 @@ public final class KernelRouter implements Kernel {
     private final CostEstimator costs = new CostEstimator();
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    /** Syscalls waiting or running. */
     private final ConcurrentHashMap<Long, KernelTask> tasks = new ConcurrentHashMap<>();
+    /** The newest finished syscalls, for status look-ups ({@code history.retained} of them). */
+    private final ConcurrentHashMap<Long, FinishedSyscall> finished = new ConcurrentHashMap<>();
     private AtomicLongArray retained;
     private final AtomicLong finishedCount = new AtomicLong();
 
@@ -204,9 +209,6 @@ public final class KernelRouter implements Kernel {
         if (a == null) {
             return false;
         }
-        if (a.info().active() == 0) {
-            return true; // nothing of its is waiting: no need to look through the kernel's tasks
-        }
         for (KernelTask t : tasks.values()) {
             if (t.agent == a && t.status() == SyscallStatus.QUEUED) {
                 cancel(t, "agent '" + name + "' was unregistered");
@@ -288,7 +290,8 @@ public final class KernelRouter implements Kernel {
     public Optional<SyscallInfo> status(long id) {
         KernelTask t = tasks.get(id);
         if (t == null) {
-            return Optional.empty();
+            FinishedSyscall f = finished.get(id);
+            return f == null ? Optional.empty() : Optional.of(f.info(clock));
         }
         String policy = t.policy != null ? t.policy : queues.get(t.resource).policyName();
         return Optional.of(new SyscallInfo(t.id, t.agent(), t.resource, t.kind, t.status(), policy,
@@ -308,22 +311,40 @@ public final class KernelRouter implements Kernel {
     }
 
     @Override
-    public QueueInfo switchPolicy(Resource resource, String name) {
+    public QueueInfo switchPolicy(Resource resource, String name, Map<String, String> params) {
+        Map<String, String> given = Map.copyOf(params);
         synchronized (this) {
-            if (best(name) == null) {
+            PolicyProvider provider = best(name);
+            if (provider == null) {
                 throw new IllegalArgumentException("no scheduling policy named '" + name + "' is installed: use one of "
                         + String.join(", ", policies().keySet()) + ", or drop the policy's bundle into bundles/");
             }
-            queues.get(resource).setConfiguredPolicy(name);
+            // try the parameters on an instance of its own first, so refused ones change nothing
+            PolicyProvider.Lease trial = provider.lease();
+            try {
+                trial.instance().configure(given);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("policy '" + name + "' refused the parameters " + given + ": "
+                        + e.getMessage(), e);
+            } finally {
+                releaseQuietly(trial);
+            }
+            parameters.put(resource, given);
+            ResourceQueue q = queues.get(resource);
+            q.setConfiguredPolicy(name, given);
             faultedProviders.clear();
             reconcile(resource);
+            PolicyProvider.Lease running = leases.get(resource);
+            if (running != null && running.provider() == provider) {
+                q.reconfigure(running.instance(), given); // same policy as before: only its parameters change
+            }
         }
-        persistPolicy(resource, name);
+        persistPolicy(resource, name, given);
         return queues.get(resource).info();
     }
 
     /** Keeps a switch across restarts: the kernel's configuration names the policy from now on. */
-    private void persistPolicy(Resource resource, String name) {
+    private void persistPolicy(Resource resource, String name, Map<String, String> params) {
         ConfigurationAdmin ca = configAdmin;
         if (ca == null) {
             return;
@@ -332,6 +353,8 @@ public final class KernelRouter implements Kernel {
             Configuration c = ca.getConfiguration(PID, null);
             var props = c.getProperties() == null ? new Hashtable<String, Object>() : c.getProperties();
             props.put(resource.id() + ".policy", name);
+            props.put(resource.id() + ".policy.parameters", params.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().toArray(String[]::new));
             c.updateIfDifferent(props);
         } catch (Exception e) {
             Logger l = log;
@@ -349,14 +372,17 @@ public final class KernelRouter implements Kernel {
             return; // cancelled while the worker took it
         }
         ResourceQueue q = queues.get(t.resource);
-        t.startNanos = clock.nanoTime();
-        q.recordStart(t.startNanos - t.arrivalNanos);
+        boolean resumed = t.startNanos != 0;
+        if (!resumed) {
+            t.startNanos = clock.nanoTime();
+            q.recordStart(t.startNanos - t.arrivalNanos);
+            events.started(t);
+        }
         t.bindRunner(Thread.currentThread());
-        events.started(t);
         SyscallResult result = null;
         Throwable failure = null;
         try {
-            result = execute(t.syscall);
+            result = t.syscall instanceof LlmQuery query ? generate(t, query, q) : execute(t.syscall);
         } catch (Throwable e) {
             failure = e;
         } finally {
@@ -366,6 +392,8 @@ public final class KernelRouter implements Kernel {
             if (t.transition(SyscallStatus.RUNNING, SyscallStatus.CANCELLED)) {
                 finish(t, SyscallStatus.CANCELLED, null, "cancelled while running");
             }
+        } else if (failure == null && result == null) {
+            preempt(t, q);
         } else if (failure == null) {
             costs.record(t.syscall, t.kind, clock.nanoTime() - t.startNanos);
             t.transition(SyscallStatus.RUNNING, SyscallStatus.COMPLETED);
@@ -377,15 +405,98 @@ public final class KernelRouter implements Kernel {
         }
     }
 
+    /**
+     * Runs an LLM syscall. A backend that generates in steps runs for one time slice of the queue's policy at a
+     * time; when the slice is used up and other tasks wait, the generation is kept in the task and {@code null}
+     * returned: the task goes back to the queue and continues where it stopped when its turn comes again.
+     */
+    private LlmResult generate(KernelTask t, LlmQuery q, ResourceQueue queue) throws Exception {
+        Generation g = t.generation;
+        t.generation = null;
+        if (g == null) {
+            LlmBackend b = backendFor(q);
+            if (b == null) {
+                throw new SyscallException(noBackend(q));
+            }
+            g = b.start(q);
+            if (g == null) {
+                return b.complete(q); // this backend cannot be preempted
+            }
+        }
+        try {
+            for (;;) {
+                ResourceQueue.Slice slice = queue.slice();
+                if (slice.unlimited()) {
+                    while (!g.finished()) {
+                        requireProgress(g, g.step(Integer.MAX_VALUE));
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedException("generation interrupted");
+                        }
+                    }
+                } else {
+                    long sliceEnd = slice.nanos() > 0 ? clock.nanoTime() + slice.nanos() : Long.MAX_VALUE;
+                    int budget = slice.tokens() > 0 ? slice.tokens() : Integer.MAX_VALUE;
+                    // with a time limit, step a token at a time so the limit is checked at every token boundary
+                    while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd) {
+                        budget -= requireProgress(g, g.step(slice.nanos() > 0 ? 1 : budget));
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new InterruptedException("generation interrupted");
+                        }
+                    }
+                }
+                if (g.finished()) {
+                    LlmResult r = g.result();
+                    g.close();
+                    return r;
+                }
+                if (queue.hasWaiting()) {
+                    t.generation = g;
+                    return null;
+                }
+                // nobody else is waiting: a context switch would gain nothing, so the next slice runs at once
+            }
+        } catch (Exception | Error e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** A step that generates nothing must finish the generation, or the kernel would wait forever. */
+    private static int requireProgress(Generation g, int generated) {
+        if (generated <= 0 && !g.finished()) {
+            throw new SyscallException("the LLM backend's generation made no progress in a step and did not finish;"
+                    + " this is a bug in the backend");
+        }
+        return generated;
+    }
+
+    /** Puts a generation that used up its slice back in its queue, its state kept in the task. */
+    private void preempt(KernelTask t, ResourceQueue q) {
+        t.preemptions++;
+        events.preempted(t, t.generation.tokens());
+        if (t.transition(SyscallStatus.RUNNING, SyscallStatus.QUEUED)) {
+            q.requeue(t);
+        }
+    }
+
     private static String describe(Throwable e) {
         return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     }
 
     private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error) {
         t.endNanos = clock.nanoTime();
+        Generation kept = t.generation;
+        if (kept != null) {
+            t.generation = null;
+            kept.close(); // a preempted generation that will not continue
+        }
         t.error = error;
         ResourceQueue q = queues.get(t.resource);
         t.agent.finished.increment();
+        boolean late = t.endNanos > t.deadlineNanos;
+        if (late) {
+            q.deadlineMisses.increment();
+        }
         // the caller sees the result first; the event follows (events of one syscall still keep their order)
         switch (status) {
             case COMPLETED -> {
@@ -405,16 +516,24 @@ public final class KernelRouter implements Kernel {
                 events.finished(t, KernelEvents.CANCELLED);
             }
         }
-        retain(t.id);
+        if (late) {
+            events.deadlineMissed(t);
+        }
+        retain(t);
     }
 
-    /** Keeps the newest finished syscalls for status look-ups; forgets the oldest past the configured number. */
-    private void retain(long id) {
+    /**
+     * Moves a finished syscall from the active ones to the compact history (in that order, so a look-up always
+     * finds it); forgets the oldest past the configured number.
+     */
+    private void retain(KernelTask t) {
+        finished.put(t.id, FinishedSyscall.of(t));
+        tasks.remove(t.id);
         AtomicLongArray ring = retained;
         int slot = (int) (finishedCount.getAndIncrement() % ring.length());
-        long old = ring.getAndSet(slot, id);
+        long old = ring.getAndSet(slot, t.id);
         if (old != 0) {
-            tasks.remove(old);
+            finished.remove(old);
         }
     }
 

@@ -50,6 +50,10 @@ final class KernelTask implements Task, SyscallHandle {
     volatile String error;
     /** Set by cancel while the task runs: the worker reports it cancelled, whatever the service returned. */
     volatile boolean cancelRequested;
+    /** A preempted generation's state, kept while the task waits for its next slice; {@code null} otherwise. */
+    volatile aios.kernel.api.llm.Generation generation;
+    /** How often the task was preempted. */
+    volatile int preemptions;
 
     /** The worker running this task, so that cancel can interrupt it; guarded by {@code this}. */
     private Thread runner;

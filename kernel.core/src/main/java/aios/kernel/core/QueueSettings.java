@@ -13,9 +13,10 @@ import java.util.Map;
  * @param workers worker count, ≥ 1
  * @param virtualThreads virtual or platform worker threads
  * @param capacity the most waiting tasks, ≥ 1
+ * @param callLimitNanos the longest a policy call may take before the policy is replaced by FIFO
  */
 record QueueSettings(String policy, Map<String, String> parameters, int workers, boolean virtualThreads,
-                     int capacity) {
+                     int capacity, long callLimitNanos) {
 
     QueueSettings {
         if (policy == null || policy.isBlank()) {
@@ -27,23 +28,30 @@ record QueueSettings(String policy, Map<String, String> parameters, int workers,
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity " + capacity + " must be at least 1");
         }
+        if (callLimitNanos < 1_000_000) {
+            throw new IllegalArgumentException("policy.call.limit.ms " + callLimitNanos / 1_000_000 + " must be at least 1");
+        }
         parameters = Map.copyOf(parameters);
     }
 
     static QueueSettings of(Resource r, KernelConfig c) {
         return switch (r) {
-            case LLM -> make(r, c.llm_policy(), c.llm_policy_parameters(), c.llm_workers(), c.llm_threads(), c.llm_capacity());
+            case LLM -> make(r, c.llm_policy(), c.llm_policy_parameters(), c.llm_workers(), c.llm_threads(), c.llm_capacity(),
+                    c.policy_call_limit_ms());
             case MEMORY -> make(r, c.memory_policy(), c.memory_policy_parameters(), c.memory_workers(), c.memory_threads(),
-                    c.memory_capacity());
+                    c.memory_capacity(), c.policy_call_limit_ms());
             case STORAGE -> make(r, c.storage_policy(), c.storage_policy_parameters(), c.storage_workers(),
-                    c.storage_threads(), c.storage_capacity());
-            case TOOL -> make(r, c.tool_policy(), c.tool_policy_parameters(), c.tool_workers(), c.tool_threads(), c.tool_capacity());
+                    c.storage_threads(), c.storage_capacity(), c.policy_call_limit_ms());
+            case TOOL -> make(r, c.tool_policy(), c.tool_policy_parameters(), c.tool_workers(), c.tool_threads(),
+                    c.tool_capacity(), c.policy_call_limit_ms());
         };
     }
 
-    private static QueueSettings make(Resource r, String policy, String[] params, int workers, String threads, int capacity) {
+    private static QueueSettings make(Resource r, String policy, String[] params, int workers, String threads,
+                                      int capacity, int callLimitMillis) {
         try {
-            return new QueueSettings(policy.trim(), parseParameters(params), workers, parseThreads(threads), capacity);
+            return new QueueSettings(policy.trim(), parseParameters(params), workers, parseThreads(threads), capacity,
+                    callLimitMillis * 1_000_000L);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("configuration aios.kernel, queue " + r.id() + ": " + e.getMessage(), e);
         }

@@ -59,10 +59,14 @@ final class ResourceQueue {
     private int workers;
     private boolean virtualThreads;
     private String configuredPolicy;
+    private java.util.Map<String, String> parameters;
+    /** A policy call taking longer than this gets the policy replaced, like one that throws. */
+    private volatile long callLimitNanos;
 
     private final AtomicInteger running = new AtomicInteger();
     final LongAdder completed = new LongAdder();
     final LongAdder failed = new LongAdder();
+    final LongAdder deadlineMisses = new LongAdder();
     private final LongAdder started = new LongAdder();
     private final LongAdder waitNanos = new LongAdder();
 
@@ -78,6 +82,8 @@ final class ResourceQueue {
         this.onAccepted = onAccepted;
         this.capacity = settings.capacity();
         this.configuredPolicy = settings.policy();
+        this.parameters = settings.parameters();
+        this.callLimitNanos = settings.callLimitNanos();
         resize(settings.workers(), settings.virtualThreads());
     }
 
@@ -97,11 +103,63 @@ final class ResourceQueue {
             link(task);
             onAccepted.accept(task, policyName);
             try {
+                long t0 = System.nanoTime();
                 policy.offer(task);
+                checkDuration("offer", t0);
             } catch (RuntimeException e) {
                 fault("offer", e);
             }
             notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a preempted task back: it was accepted before, so the capacity does not apply and no SUBMITTED event
+     * is due.
+     */
+    void requeue(KernelTask task) {
+        lock.lock();
+        try {
+            link(task);
+            try {
+                long t0 = System.nanoTime();
+                policy.offer(task);
+                checkDuration("offer", t0);
+            } catch (RuntimeException e) {
+                fault("offer", e);
+            }
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current policy's time slice; {@code tokens == 0 && nanos == 0} means tasks run to their end. */
+    record Slice(int tokens, long nanos) {
+        boolean unlimited() {
+            return tokens <= 0 && nanos <= 0;
+        }
+    }
+
+    Slice slice() {
+        lock.lock();
+        try {
+            return new Slice(policy.timeSliceTokens(), policy.timeSliceNanos());
+        } catch (RuntimeException e) {
+            fault("timeSlice", e);
+            return new Slice(0, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether any task waits (so preempting the running one gives someone else a turn). */
+    boolean hasWaiting() {
+        lock.lock();
+        try {
+            return waitingCount > 0;
         } finally {
             lock.unlock();
         }
@@ -137,7 +195,11 @@ final class ResourceQueue {
     private KernelTask pollPolicy() {
         Task next;
         try {
+            long t0 = System.nanoTime();
             next = policy.poll();
+            if (checkDuration("poll", t0)) {
+                return null; // the task it chose is still in the queue's list, so in the replacement
+            }
         } catch (RuntimeException e) {
             fault("poll", e);
             return null;
@@ -160,7 +222,9 @@ final class ResourceQueue {
             }
             unlink(task);
             try {
+                long t0 = System.nanoTime();
                 policy.remove(task);
+                checkDuration("remove", t0);
             } catch (RuntimeException e) {
                 fault("remove", e);
             }
@@ -229,6 +293,17 @@ final class ResourceQueue {
         policy = fifo;
         policyName = BuiltinFifo.NAME;
         policyOwner = null;
+    }
+
+    /** @return whether the call took too long (the policy is then replaced, as if it had thrown) */
+    private boolean checkDuration(String call, long startNanos) {
+        long took = System.nanoTime() - startNanos;
+        if (took <= callLimitNanos) {
+            return false;
+        }
+        fault(call, new IllegalStateException("it took " + took / 1_000_000 + " ms, more than the limit of "
+                + callLimitNanos / 1_000_000 + " ms (policy.call.limit.ms)"));
+        return true;
     }
 
     /** The policy threw or broke its contract: replace it by FIFO over every waiting task; report it. */
@@ -334,6 +409,8 @@ final class ResourceQueue {
         try {
             capacity = s.capacity();
             configuredPolicy = s.policy();
+            parameters = s.parameters();
+            callLimitNanos = s.callLimitNanos();
             restart = s.workers() != workers || s.virtualThreads() != virtualThreads;
         } finally {
             lock.unlock();
@@ -343,10 +420,11 @@ final class ResourceQueue {
         }
     }
 
-    void setConfiguredPolicy(String name) {
+    void setConfiguredPolicy(String name, java.util.Map<String, String> params) {
         lock.lock();
         try {
             configuredPolicy = name;
+            parameters = java.util.Map.copyOf(params);
         } finally {
             lock.unlock();
         }
@@ -427,8 +505,9 @@ final class ResourceQueue {
         try {
             long n = started.sum();
             Duration meanWait = n == 0 ? Duration.ZERO : Duration.ofNanos(waitNanos.sum() / n);
-            return new QueueInfo(resource, policyName, configuredPolicy, waitingCount, running.get(), completed.sum(),
-                    failed.sum(), meanWait, workers, virtualThreads ? "virtual" : "platform", capacity);
+            return new QueueInfo(resource, policyName, configuredPolicy, parameters, waitingCount, running.get(),
+                    completed.sum(), failed.sum(), meanWait, workers, virtualThreads ? "virtual" : "platform", capacity,
+                    deadlineMisses.sum());
         } finally {
             lock.unlock();
         }

@@ -335,6 +335,74 @@ class KernelRouterTest {
     }
 
     @Test
+    void switchingWithParameters_appliesThem_andRefusedOnesChangeNothing() {
+        gatedKernel(Map.of());
+        List<Configurable> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        kernel.installPolicy(TestKernels.provider("conf", () -> {
+            Configurable c = new Configurable();
+            made.add(c);
+            return c;
+        }));
+        QueueInfo q = kernel.switchPolicy(Resource.LLM, "conf", Map.of("depth", "4"));
+        assertEquals("conf", q.policy());
+        assertEquals(Map.of("depth", "4"), q.parameters());
+        Configurable running = made.get(made.size() - 1);
+        assertEquals("4", running.depth);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> kernel.switchPolicy(Resource.LLM, "conf", Map.of("depth", "deep")));
+        assertTrue(e.getMessage().contains("refused the parameters {depth=deep}") && e.getMessage().contains("positive"),
+                e.getMessage());
+        assertEquals(Map.of("depth", "4"), llmQueue().parameters(), "refused parameters change nothing");
+        assertEquals("4", running.depth);
+        kernel.switchPolicy(Resource.LLM, "conf", Map.of("depth", "9"));
+        assertEquals("9", running.depth, "the same policy with new parameters keeps its instance");
+    }
+
+    @Test
+    void aSyscallFinishingAfterItsDeadline_isCountedAndPublished() throws Exception {
+        GatedBackend backend = gatedKernel(Map.of("llm.workers", 1));
+        var late = kernel.submit(LlmQuery.chat("a", "late").withScheduling(
+                aios.kernel.api.syscall.Scheduling.DEFAULT.withDeadline(java.time.Instant.now().plusMillis(20))));
+        var onTime = kernel.submit(LlmQuery.chat("a", "on time").withScheduling(
+                aios.kernel.api.syscall.Scheduling.DEFAULT.withDeadline(java.time.Instant.now().plusSeconds(60))));
+        backend.awaitEntered(1);
+        Thread.sleep(40); // the first one is still running when its deadline passes
+        backend.permits.release(2);
+        awaitAll(List.of(late, onTime));
+        assertEquals(1, llmQueue().deadlineMisses());
+        var missed = events.topic(KernelEvents.DEADLINE_MISSED, 1);
+        assertEquals(1, missed.size());
+        assertEquals(late.id(), missed.get(0).getProperty(KernelEvents.ID));
+        assertTrue((Long) missed.get(0).getProperty(KernelEvents.LATENESS) > 0);
+    }
+
+    @Test
+    void aPolicyTakingTooLongInACall_isReplacedByFifo() throws Exception {
+        GatedBackend backend = gatedKernel(Map.of("llm.workers", 1, "policy.call.limit.ms", 5));
+        kernel.installPolicy(TestKernels.provider("slow", () -> new Stack() {
+            @Override
+            public void offer(Task t) {
+                if (t.id() == 3) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(30_000_000L); // 30 ms, over the 5 ms limit
+                }
+                super.offer(t);
+            }
+        }));
+        kernel.switchPolicy(Resource.LLM, "slow");
+        List<SyscallHandle> hs = submit(1);
+        backend.awaitEntered(1);
+        for (int i = 1; i < 4; i++) {
+            hs.add(kernel.submit(LlmQuery.chat("a", "t" + i)));
+        }
+        assertEquals(BuiltinFifo.NAME, llmQueue().policy());
+        String error = (String) events.topic(KernelEvents.POLICY_FALLBACK, 1).get(0).getProperty(KernelEvents.ERROR);
+        assertTrue(error.contains("slow") && error.contains("policy.call.limit.ms"), error);
+        backend.permits.release(4);
+        awaitAll(hs);
+        assertEquals(List.of("t0", "t1", "t2", "t3"), backend.order, "every task ran once, FIFO after the fallback");
+    }
+
+    @Test
     void reconfiguringWorkersAndPolicyAtRunTime_takesEffect() throws Exception {
         GatedBackend backend = gatedKernel(Map.of("llm.workers", 1));
         kernel.installPolicy(TestKernels.provider("stack", Stack::new));

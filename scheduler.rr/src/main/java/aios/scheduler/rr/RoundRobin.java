@@ -17,10 +17,10 @@ import org.osgi.service.component.annotations.ServiceScope;
  * at the end when it has a task again. Unlike {@code fair}, a turn is one task whatever it costs.
  *
  * <p>Parameters {@value #SLICE_TOKENS} (default {@value #DEFAULT_SLICE_TOKENS}) and {@value #SLICE_MS} (default
- * {@value #DEFAULT_SLICE_MS}), integers ≥ 1: the time slice after which a running LLM generation should be
- * preempted and offered again, read through {@link #sliceTokens()} and {@link #sliceMillis()}. This class only
- * validates and exposes them; the kernel does not preempt yet, so today every task runs to completion and the
- * rotation is all this policy changes.
+ * {@value #DEFAULT_SLICE_MS}), integers ≥ 1: the time slice. A running LLM generation whose backend generates in
+ * steps is preempted after that many tokens or milliseconds, whichever comes first, its state kept, and offered
+ * again — so it takes its next turn behind the other agents. Syscalls that cannot be preempted run to their end;
+ * for them the rotation is what this policy changes.
  */
 @Component(scope = ServiceScope.PROTOTYPE, property = {
         SchedulingPolicy.NAME + "=rr",
@@ -82,6 +82,16 @@ public final class RoundRobin implements SchedulingPolicy {
     /** The configured {@value #SLICE_MS}: milliseconds a task may run before the kernel preempts it. */
     public int sliceMillis() {
         return slice.millis();
+    }
+
+    @Override
+    public int timeSliceTokens() {
+        return slice.tokens();
+    }
+
+    @Override
+    public long timeSliceNanos() {
+        return slice.millis() * 1_000_000L;
     }
 
     @Override

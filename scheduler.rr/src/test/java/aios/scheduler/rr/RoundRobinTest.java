@@ -171,4 +171,12 @@ class RoundRobinTest extends SchedulingPolicyContract {
         assertTrue(e.getMessage().contains(RoundRobin.SLICE_TOKENS), e.getMessage());
         assertTrue(e.getMessage().contains(RoundRobin.SLICE_MS), e.getMessage());
     }
+
+    @Test
+    void theSliceIsWhatTheKernelPreemptsBy() {
+        RoundRobin p = new RoundRobin();
+        p.configure(Map.of("slice.tokens", "4", "slice.ms", "25"));
+        assertEquals(4, p.timeSliceTokens());
+        assertEquals(25_000_000L, p.timeSliceNanos());
+    }
 }

@@ -22,6 +22,18 @@ public final class KernelEvents {
     /** Cancelled while waiting or running. Adds error. */
     public static final String CANCELLED = "aios/syscall/CANCELLED";
 
+    /**
+     * A syscall finished after its deadline (it is also COMPLETED, FAILED or CANCELLED). Properties as
+     * COMPLETED, plus deadline and lateness.
+     */
+    public static final String DEADLINE_MISSED = "aios/syscall/DEADLINE_MISSED";
+
+    /**
+     * A generation used up its time slice and was put back in its queue, its state kept; it continues where it
+     * stopped. Properties as STARTED, plus tokens.
+     */
+    public static final String PREEMPTED = "aios/syscall/PREEMPTED";
+
     /** A queue's policy changed. Properties: resource, policy, previous, moved, pause. */
     public static final String POLICY_CHANGED = "aios/queue/POLICY_CHANGED";
     /** A queue fell back to FIFO because its policy went away or misbehaved. Adds error. */
@@ -51,6 +63,12 @@ public final class KernelEvents {
     public static final String WAITING = "waiting.us";
     /** Microseconds from arrival to end (Long). */
     public static final String TURNAROUND = "turnaround.us";
+    /** Tokens generated so far (Integer), on PREEMPTED. */
+    public static final String TOKENS = "tokens";
+    /** Epoch microseconds of the deadline (Long). */
+    public static final String DEADLINE = "deadline.us";
+    /** Microseconds a syscall finished after its deadline (Long). */
+    public static final String LATENESS = "lateness.us";
     /** Error message (String). */
     public static final String ERROR = "error";
     /** Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String). */

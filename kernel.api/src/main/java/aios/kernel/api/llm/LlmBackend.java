@@ -27,4 +27,25 @@ public interface LlmBackend {
      * @throws Exception with a message a person can act on (which model, which limit)
      */
     LlmResult complete(LlmQuery query) throws Exception;
+
+    /**
+     * Starts a generation the kernel can run in steps and preempt between them (see {@link Generation}).
+     * Backends that cannot return {@code null}, the default: the kernel then calls {@link #complete} and the
+     * syscall runs to its end once started.
+     *
+     * @throws Exception as {@link #complete}
+     */
+    default Generation start(LlmQuery query) throws Exception {
+        return null;
+    }
+
+    /**
+     * Continues a generation from {@link Generation#snapshot()} bytes, exactly where it stopped.
+     *
+     * @throws IllegalArgumentException if the bytes are not a snapshot of this backend's (naming what is wrong)
+     * @throws UnsupportedOperationException if this backend cannot restore generations
+     */
+    default Generation resume(LlmQuery query, byte[] snapshot) throws Exception {
+        throw new UnsupportedOperationException("this LLM backend cannot resume a generation from a snapshot");
+    }
 }

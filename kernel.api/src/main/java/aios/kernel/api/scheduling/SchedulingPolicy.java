@@ -23,14 +23,38 @@ public interface SchedulingPolicy {
 
     /**
      * Applies per-queue parameters (such as {@code slice.tokens=4}); called before the first {@link #offer} and
-     * whenever they change. Policies without parameters ignore them.
+     * whenever they change. Refuse keys you do not know, so that a typo does not go unnoticed; the default refuses
+     * every parameter.
      *
      * @throws IllegalArgumentException naming the bad key or value and what is accepted
      */
     default void configure(Map<String, String> parameters) {
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException("this policy takes no parameters, but was given " + parameters);
+        }
     }
 
-    /** Adds a waiting task. The queue never offers a task that is already waiting. */
+    /**
+     * The time slice of a preemptible task (an LLM generation) in tokens: after that many tokens the kernel stops
+     * the generation, keeps its state, and offers the task again if other tasks wait. 0, the default, means
+     * tasks run to their end.
+     */
+    default int timeSliceTokens() {
+        return 0;
+    }
+
+    /**
+     * The time slice in wall-clock nanoseconds: a generation is also stopped after this long (at a token
+     * boundary). 0, the default, means no time limit.
+     */
+    default long timeSliceNanos() {
+        return 0;
+    }
+
+    /**
+     * Adds a waiting task. The queue never offers a task that is already waiting. A preempted task is offered
+     * again (the same {@link Task}, same id and arrival) when its slice is used up.
+     */
     void offer(Task task);
 
     /** Removes and returns the task to run next, or {@code null} if none waits. */

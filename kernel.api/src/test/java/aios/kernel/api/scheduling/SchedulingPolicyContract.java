@@ -99,6 +99,14 @@ public abstract class SchedulingPolicyContract {
     }
 
     @Test
+    void anUnknownParameterIsRefusedNamingIt() {
+        SchedulingPolicy p = newPolicy();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> p.configure(Map.of("no.such.key", "1")));
+        assertTrue(e.getMessage().contains("no.such.key"), e.getMessage());
+    }
+
+    @Test
     void noParametersMeansTheDefaults() {
         SchedulingPolicy p = newPolicy();
         p.configure(Map.of());

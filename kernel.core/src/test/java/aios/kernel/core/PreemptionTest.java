@@ -1,0 +1,165 @@
+package aios.kernel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aios.kernel.api.SyscallHandle;
+import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.llm.Generation;
+import aios.kernel.api.scheduling.SchedulingPolicy;
+import aios.kernel.api.scheduling.Task;
+import aios.kernel.api.syscall.LlmAction;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Sampling;
+import aios.kernel.api.syscall.Scheduling;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PreemptionTest {
+
+    /** FIFO with a time slice in tokens ({@code slice.tokens}), like round robin for a single agent each. */
+    static final class SlicedFifo implements SchedulingPolicy {
+        private final ArrayDeque<Task> q = new ArrayDeque<>();
+        private int slice;
+
+        @Override
+        public void configure(Map<String, String> parameters) {
+            slice = Integer.parseInt(parameters.getOrDefault("slice.tokens", "0"));
+        }
+
+        @Override
+        public int timeSliceTokens() {
+            return slice;
+        }
+
+        public void offer(Task t) {
+            q.add(t);
+        }
+
+        public Task poll() {
+            return q.poll();
+        }
+
+        public boolean remove(Task t) {
+            return q.remove(t);
+        }
+
+        public List<Task> drain() {
+            var all = new ArrayList<>(q);
+            q.clear();
+            return all;
+        }
+
+        public int size() {
+            return q.size();
+        }
+    }
+
+    private final TestKernels.EventRecorder events = new TestKernels.EventRecorder();
+    private final SteppingBackend backend = new SteppingBackend();
+    private KernelRouter kernel;
+
+    @AfterEach
+    void stop() {
+        if (kernel != null) {
+            kernel.deactivate();
+        }
+    }
+
+    private void start(int sliceTokens) {
+        kernel = TestKernels.start(Map.of("llm.workers", 1), events);
+        kernel.addLlmBackend(null, backend);
+        kernel.installPolicy(TestKernels.provider("sliced", SlicedFifo::new));
+        kernel.switchPolicy(Resource.LLM, "sliced", Map.of("slice.tokens", String.valueOf(sliceTokens)));
+        for (String a : List.of("a", "b", "c")) {
+            kernel.register(a);
+        }
+    }
+
+    private static LlmQuery generation(String agent, int tokens, long seed) {
+        return new LlmQuery(agent, List.of(Message.user(agent)), List.of(), LlmAction.CHAT,
+                new Sampling(tokens, 0.8, 1.0, seed), "stepping", Scheduling.DEFAULT);
+    }
+
+    /** What one generation produces when nothing interrupts it. */
+    private String uninterrupted(LlmQuery q) throws Exception {
+        return new SteppingBackend().complete(q).text();
+    }
+
+    @Test
+    void generationsInterleaveSliceBySlice_andEachEndsAsIfUninterrupted() throws Exception {
+        start(4);
+        List<LlmQuery> queries = List.of(generation("a", 20, 1), generation("b", 20, 2), generation("c", 20, 3));
+        List<SyscallHandle> hs = new ArrayList<>();
+        for (LlmQuery q : queries) {
+            hs.add(kernel.submit(q));
+        }
+        for (int i = 0; i < 3; i++) {
+            LlmResult r = (LlmResult) hs.get(i).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(uninterrupted(queries.get(i)), r.text(), "agent " + queries.get(i).agent());
+            assertEquals(20, r.completionTokens());
+        }
+        // the worker switched between the generations every 4 tokens (the first may have run alone a while)
+        List<String> owners = backend.log.stream().map(s -> s.substring(0, 1)).toList();
+        int switches = 0;
+        for (int i = 1; i < owners.size(); i++) {
+            if (!owners.get(i).equals(owners.get(i - 1))) {
+                switches++;
+                assertEquals(0, Integer.parseInt(backend.log.get(i).substring(2)) % 4,
+                        "a switch happens at a slice boundary: " + backend.log);
+            }
+        }
+        assertTrue(switches >= 8, "generations were interleaved: " + owners);
+        assertTrue(events.topic(KernelEvents.PREEMPTED, 8).size() >= 8);
+        assertEquals(3, events.topic(KernelEvents.COMPLETED, 3).size());
+    }
+
+    @Test
+    void aGenerationAloneIsNotPreempted() throws Exception {
+        start(4);
+        SyscallHandle h = kernel.submit(generation("a", 30, 9));
+        LlmResult r = (LlmResult) h.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(uninterrupted(generation("a", 30, 9)), r.text());
+        Thread.sleep(50);
+        assertEquals(0, events.topic(KernelEvents.PREEMPTED).size(), "no context switch when nobody waits");
+    }
+
+    @Test
+    void aSnapshotResumesExactlyWhereTheGenerationStopped() throws Exception {
+        LlmQuery q = generation("a", 25, 5);
+        Generation first = backend.start(q);
+        first.step(11);
+        byte[] snapshot = first.snapshot();
+        first.close();
+        Generation resumed = backend.resume(q, snapshot);
+        while (!resumed.finished()) {
+            resumed.step(3);
+        }
+        assertEquals(uninterrupted(q), resumed.result().text());
+        assertThrows(IllegalArgumentException.class, () -> backend.resume(q, new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void cancellingAPreemptedGeneration_endsItWithoutRunningTheRest() throws Exception {
+        start(2);
+        SyscallHandle a = kernel.submit(generation("a", 1_000_000, 1));
+        SyscallHandle b = kernel.submit(generation("b", 6, 2));
+        b.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(kernel.cancel(a.id()));
+        assertThrows(CancellationException.class, () -> a.result().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        int tokensOfA = (int) backend.log.stream().filter(s -> s.startsWith("a#")).count();
+        Thread.sleep(50);
+        assertEquals(tokensOfA, backend.log.stream().filter(s -> s.startsWith("a#")).count(), "a stopped for good");
+        assertTrue(tokensOfA < 1_000_000);
+    }
+}
