@@ -11,15 +11,14 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Gives the kernel's LLM queue a set number of workers and no policy parameters, through the kernel's
- * configuration (PID {@value #PID}), until closed; closing puts the configuration back as it was (the policy the
- * replay switched to included).
+ * Gives the kernel's LLM queue a set number of workers through the kernel's configuration (PID {@value #PID}),
+ * until closed; closing puts the configuration back as it was (the policy and parameters the replay switched to
+ * included).
  */
 final class LlmQueueOverride implements AutoCloseable {
 
     static final String PID = "aios.kernel";
     private static final String WORKERS = "llm.workers";
-    private static final String PARAMETERS = "llm.policy.parameters";
     /** How long the kernel may take to apply a configuration (Configuration Admin delivers it asynchronously). */
     private static final long APPLY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -53,7 +52,6 @@ final class LlmQueueOverride implements AutoCloseable {
             }
         }
         next.put(WORKERS, workers);
-        next.put(PARAMETERS, new String[0]); // the ideal simulation runs each policy with its defaults too
         LlmQueueOverride override = new LlmQueueOverride(kernel, c, previous, llm(kernel).workers());
         c.update(next);
         override.awaitWorkers(workers);

@@ -99,7 +99,7 @@ public final class ScheduleBenchmark {
 
     private Map<String, Object> run(Trace trace, String policy, int slots, String model, int warmup,
                                     SlotBackend backend) throws Exception {
-        QueueInfo q = kernel.switchPolicy(Resource.LLM, policy);
+        QueueInfo q = kernel.switchPolicy(Resource.LLM, policy, Map.of()); // its defaults, as in the simulation
         if (!q.policy().equals(policy) || q.workers() != slots) {
             throw new IllegalStateException("the LLM queue runs " + q.policy() + " on " + q.workers()
                     + " workers, not " + policy + " on " + slots + ": is the policy failing (aios:queues)?");
@@ -108,7 +108,9 @@ public final class ScheduleBenchmark {
         WarmUp.run(kernel, model, warmup);
         System.gc(); // so that the warm-up's garbage is not collected during the replay
         long slotWaitsBefore = backend.slotWaits();
+        long kernelMissesBefore = LlmQueueOverride.llm(kernel).deadlineMisses();
         Replay.Result replay = Replay.run(kernel, trace, model);
+        QueueInfo after = LlmQueueOverride.llm(kernel);
         Figures measured = Figures.of(trace, replay.schedule());
 
         Map<String, Object> r = new LinkedHashMap<>();
@@ -126,6 +128,10 @@ public final class ScheduleBenchmark {
         r.put("submit_late_mean_us", round(replay.meanLatenessMicros(), 1));
         r.put("submit_late_max_us", round(replay.maxLatenessMicros(), 1));
         r.put("slot_waits", backend.slotWaits() - slotWaitsBefore);
+        // the kernel's own count: tasks it finished after their deadline (never-finished ones are not in it)
+        r.put("kernel_misses", after.deadlineMisses() - kernelMissesBefore);
+        // a policy that fails, or whose call overruns policy.call.limit.ms, is replaced by FIFO mid-run
+        r.put("policy_after", after.policy());
         return r;
     }
 
@@ -225,6 +231,11 @@ public final class ScheduleBenchmark {
             }
             if (!"-".equals(r.get("first_failure"))) {
                 notes.append(r.get("policy")).append(": first failure: ").append(r.get("first_failure")).append('\n');
+            }
+            if (!r.get("policy").equals(r.get("policy_after"))) {
+                notes.append(r.get("policy")).append(": the LLM queue ran ").append(r.get("policy_after"))
+                        .append(" by the end of the run: the policy was replaced (POLICY_FALLBACK event), so the")
+                        .append(" run mixes two policies\n");
             }
             if (!Long.valueOf(0).equals(r.get("slot_waits"))) {
                 notes.append(r.get("policy")).append(": ").append(r.get("slot_waits"))
