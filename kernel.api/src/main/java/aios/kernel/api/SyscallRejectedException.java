@@ -16,6 +16,8 @@ public class SyscallRejectedException extends SyscallException {
         QUEUE_FULL,
         /** No service can run it (no backend or manager for its resource). */
         NO_SERVICE,
+        /** Admission control: its deadline cannot be met, given the work due before it (see RESOURCE.admission). */
+        DEADLINE_UNREACHABLE,
         /** The kernel is stopping. */
         SHUTTING_DOWN
     }

@@ -33,6 +33,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most syscalls that may wait in the LLM queue; past it submit is refused", min = "1")
     int llm_capacity() default 100_000;
 
+    @AttributeDefinition(description = "Refuse at submit a LLM syscall whose deadline cannot be met: its expected"
+            + " cost plus that of the waiting syscalls due no later, spread over the workers (as EDF would run them)")
+    boolean llm_admission() default false;
+
     @AttributeDefinition(description = "Policy ordering the memory queue")
     String memory_policy() default "fifo";
 
@@ -51,6 +55,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Most syscalls that may wait in the memory queue", min = "1")
     int memory_capacity() default 100_000;
+
+    @AttributeDefinition(description = "Refuse at submit a memory syscall whose deadline cannot be met: its expected"
+            + " cost plus that of the waiting syscalls due no later, spread over the workers (as EDF would run them)")
+    boolean memory_admission() default false;
 
     @AttributeDefinition(description = "Policy ordering the storage queue")
     String storage_policy() default "fifo";
@@ -71,6 +79,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most syscalls that may wait in the storage queue", min = "1")
     int storage_capacity() default 100_000;
 
+    @AttributeDefinition(description = "Refuse at submit a storage syscall whose deadline cannot be met: its expected"
+            + " cost plus that of the waiting syscalls due no later, spread over the workers (as EDF would run them)")
+    boolean storage_admission() default false;
+
     @AttributeDefinition(description = "Policy ordering the tool queue")
     String tool_policy() default "fifo";
 
@@ -89,6 +101,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Most syscalls that may wait in the tool queue", min = "1")
     int tool_capacity() default 100_000;
+
+    @AttributeDefinition(description = "Refuse at submit a tool syscall whose deadline cannot be met: its expected"
+            + " cost plus that of the waiting syscalls due no later, spread over the workers (as EDF would run them)")
+    boolean tool_admission() default false;
 
     @AttributeDefinition(description = "Longest a scheduling policy may take in one call (offer, poll, remove) before"
             + " its queue replaces it by FIFO", min = "1")

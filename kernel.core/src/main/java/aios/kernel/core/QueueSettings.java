@@ -15,9 +15,10 @@ import java.util.Map;
  * @param cpus the CPUs the (platform) workers are pinned to; empty: not pinned
  * @param capacity the most waiting tasks, ≥ 1
  * @param callLimitNanos the longest a policy call may take before the policy is replaced by FIFO
+ * @param admission whether syscalls whose deadline cannot be met are refused at submit
  */
 record QueueSettings(String policy, Map<String, String> parameters, int workers, boolean virtualThreads,
-                     CpuSet cpus, int capacity, long callLimitNanos) {
+                     CpuSet cpus, int capacity, long callLimitNanos, boolean admission) {
 
     QueueSettings {
         if (policy == null || policy.isBlank()) {
@@ -41,18 +42,22 @@ record QueueSettings(String policy, Map<String, String> parameters, int workers,
     static QueueSettings of(Resource r, KernelConfig c) {
         return switch (r) {
             case LLM -> make(r, c.llm_policy(), c.llm_policy_parameters(), c.llm_workers(), c.llm_threads(),
-                    c.llm_cpus(), c.llm_capacity(), c.policy_call_limit_ms());
+                    c.llm_cpus(), c.llm_capacity(), c.policy_call_limit_ms(),
+                    c.llm_admission());
             case MEMORY -> make(r, c.memory_policy(), c.memory_policy_parameters(), c.memory_workers(), c.memory_threads(),
-                    c.memory_cpus(), c.memory_capacity(), c.policy_call_limit_ms());
+                    c.memory_cpus(), c.memory_capacity(), c.policy_call_limit_ms(),
+                    c.memory_admission());
             case STORAGE -> make(r, c.storage_policy(), c.storage_policy_parameters(), c.storage_workers(),
-                    c.storage_threads(), c.storage_cpus(), c.storage_capacity(), c.policy_call_limit_ms());
+                    c.storage_threads(), c.storage_cpus(), c.storage_capacity(), c.policy_call_limit_ms(),
+                    c.storage_admission());
             case TOOL -> make(r, c.tool_policy(), c.tool_policy_parameters(), c.tool_workers(), c.tool_threads(),
-                    c.tool_cpus(), c.tool_capacity(), c.policy_call_limit_ms());
+                    c.tool_cpus(), c.tool_capacity(), c.policy_call_limit_ms(),
+                    c.tool_admission());
         };
     }
 
     private static QueueSettings make(Resource r, String policy, String[] params, int workers, String threads,
-                                      String cpus, int capacity, int callLimitMillis) {
+                                      String cpus, int capacity, int callLimitMillis, boolean admission) {
         try {
             boolean virtual = parseThreads(threads);
             CpuSet cpuSet = parseCpus(r, cpus);
@@ -62,7 +67,7 @@ record QueueSettings(String policy, Map<String, String> parameters, int workers,
                         + " be pinned; set " + r.id() + ".threads=platform, or leave " + r.id() + ".cpus empty");
             }
             return new QueueSettings(policy.trim(), parseParameters(params), workers, virtual, cpuSet, capacity,
-                    callLimitMillis * 1_000_000L);
+                    callLimitMillis * 1_000_000L, admission);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("configuration aios.kernel, queue " + r.id() + ": " + e.getMessage(), e);
         }

@@ -377,12 +377,37 @@ class KernelRouterTest {
     }
 
     @Test
+    void withAdmissionControl_aDeadlineThatCannotBeMetIsRefusedAtOnce() throws Exception {
+        GatedBackend backend = gatedKernel(Map.of("llm.workers", 1, "llm.admission", true));
+        java.time.Instant now = java.time.Instant.now();
+        var ms = (java.util.function.LongFunction<java.time.Duration>) java.time.Duration::ofMillis;
+        var holder = kernel.submit(LlmQuery.chat("a", "hold"));
+        backend.awaitEntered(1);
+        // 300 ms of work due within 0.5 s waits (it fits: nothing is due before it)
+        var first = kernel.submit(LlmQuery.chat("a", "first").withScheduling(aios.kernel.api.syscall.Scheduling.DEFAULT
+                .withDeadline(now.plusMillis(500)).withCostHint(ms.apply(300))));
+        // due in 1 s, costs 800 ms, but 300 ms of earlier-due work waits: 1,100 ms > 1 s
+        var e = assertThrows(SyscallRejectedException.class, () -> kernel.submit(LlmQuery.chat("a", "late").withScheduling(
+                aios.kernel.api.syscall.Scheduling.DEFAULT.withDeadline(now.plusSeconds(1)).withCostHint(ms.apply(800)))));
+        assertEquals(Reason.DEADLINE_UNREACHABLE, e.reason());
+        assertTrue(e.getMessage().contains("cannot be met") && e.getMessage().contains("llm.admission"), e.getMessage());
+        // due later: the same 300 + 800 ms fit into 5 s
+        var fits = kernel.submit(LlmQuery.chat("a", "fits").withScheduling(aios.kernel.api.syscall.Scheduling.DEFAULT
+                .withDeadline(now.plusSeconds(5)).withCostHint(ms.apply(800))));
+        // no deadline: never refused
+        var none = kernel.submit(LlmQuery.chat("a", "none"));
+        assertEquals(4, llmQueue().waiting() + llmQueue().running());
+        backend.permits.release(4);
+        awaitAll(List.of(holder, first, fits, none));
+    }
+
+    @Test
     void aPolicyTakingTooLongInACall_isReplacedByFifo() throws Exception {
         GatedBackend backend = gatedKernel(Map.of("llm.workers", 1, "policy.call.limit.ms", 5));
         kernel.installPolicy(TestKernels.provider("slow", () -> new Stack() {
             @Override
             public void offer(Task t) {
-                if (t.id() == 3) {
+                if (t.id() >= 2) { // every offer after the first: t1, t2, t3
                     java.util.concurrent.locks.LockSupport.parkNanos(30_000_000L); // 30 ms, over the 5 ms limit
                 }
                 super.offer(t);
@@ -393,10 +418,11 @@ class KernelRouterTest {
         backend.awaitEntered(1);
         for (int i = 1; i < 4; i++) {
             hs.add(kernel.submit(LlmQuery.chat("a", "t" + i)));
+            assertEquals(i < 3 ? "slow" : BuiltinFifo.NAME, llmQueue().policy(), "replaced at the third slow call");
         }
-        assertEquals(BuiltinFifo.NAME, llmQueue().policy());
         String error = (String) events.topic(KernelEvents.POLICY_FALLBACK, 1).get(0).getProperty(KernelEvents.ERROR);
-        assertTrue(error.contains("slow") && error.contains("policy.call.limit.ms"), error);
+        assertTrue(error.contains("slow") && error.contains("3rd call in a row") && error.contains("policy.call.limit.ms"),
+                error);
         backend.permits.release(4);
         awaitAll(hs);
         assertEquals(List.of("t0", "t1", "t2", "t3"), backend.order, "every task ran once, FIFO after the fallback");

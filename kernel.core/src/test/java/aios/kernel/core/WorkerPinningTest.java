@@ -155,7 +155,7 @@ class WorkerPinningTest {
         CpuSet unusable = CpuSet.parse(String.valueOf(outside), CpuSet.all(1024));
         CountDownLatch ran = new CountDownLatch(1);
         ResourceQueue queue = new ResourceQueue(Resource.LLM,
-                new QueueSettings("fifo", Map.of(), 1, false, unusable, 10, 1_000_000_000L),
+                new QueueSettings("fifo", Map.of(), 1, false, unusable, 10, 1_000_000_000L, false),
                 task -> ran.countDown(), (swap, owner) -> { }, (task, policy) -> { });
         try {
             QueueInfo info = queue.info();
