@@ -186,36 +186,37 @@ final class EventPublisher {
 
     private Event taskEvent(TaskStep step) {
         KernelTask t = step.task();
-        Map<String, Object> p = new HashMap<>(24);
-        p.put(KernelEvents.ID, t.id);
-        p.put(KernelEvents.AGENT, t.agent());
-        p.put(KernelEvents.RESOURCE, t.resource.id());
-        p.put(KernelEvents.KIND, t.kind);
-        p.put(KernelEvents.PRIORITY, t.priority());
-        p.put(KernelEvents.ARRIVAL, clock.toEpochMicros(t.arrivalNanos));
+        String topic = step.topic();
+        EventProperties p = new EventProperties(16)
+                .with(KernelEvents.ID, t.id)
+                .with(KernelEvents.AGENT, t.agent())
+                .with(KernelEvents.RESOURCE, t.resource.id())
+                .with(KernelEvents.KIND, t.kind)
+                .with(KernelEvents.PRIORITY, t.priority())
+                .with(KernelEvents.ARRIVAL, clock.toEpochMicros(t.arrivalNanos));
         if (step.policy() != null) {
-            p.put(KernelEvents.POLICY, step.policy());
+            p.with(KernelEvents.POLICY, step.policy());
         }
-        if (!step.topic().equals(KernelEvents.SUBMITTED) && t.startNanos != 0) {
-            p.put(KernelEvents.START, clock.toEpochMicros(t.startNanos));
-            p.put(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
+        boolean submitted = topic.equals(KernelEvents.SUBMITTED);
+        if (!submitted && t.startNanos != 0) {
+            p.with(KernelEvents.START, clock.toEpochMicros(t.startNanos))
+                    .with(KernelEvents.WAITING, (t.startNanos - t.arrivalNanos) / 1_000);
         }
         if (step.tokens() >= 0) {
-            p.put(KernelEvents.TOKENS, step.tokens());
+            p.with(KernelEvents.TOKENS, step.tokens());
         }
-        if (!step.topic().equals(KernelEvents.SUBMITTED) && !step.topic().equals(KernelEvents.STARTED)
-                && !step.topic().equals(KernelEvents.PREEMPTED)) {
-            p.put(KernelEvents.END, clock.toEpochMicros(t.endNanos));
-            p.put(KernelEvents.TURNAROUND, (t.endNanos - t.arrivalNanos) / 1_000);
+        if (!submitted && !topic.equals(KernelEvents.STARTED) && !topic.equals(KernelEvents.PREEMPTED)) {
+            p.with(KernelEvents.END, clock.toEpochMicros(t.endNanos))
+                    .with(KernelEvents.TURNAROUND, (t.endNanos - t.arrivalNanos) / 1_000);
             if (t.error != null) {
-                p.put(KernelEvents.ERROR, t.error);
+                p.with(KernelEvents.ERROR, t.error);
             }
         }
-        if (step.topic().equals(KernelEvents.DEADLINE_MISSED)) {
-            p.put(KernelEvents.DEADLINE, clock.toEpochMicros(t.deadlineNanos));
-            p.put(KernelEvents.LATENESS, (t.endNanos - t.deadlineNanos) / 1_000);
+        if (topic.equals(KernelEvents.DEADLINE_MISSED)) {
+            p.with(KernelEvents.DEADLINE, clock.toEpochMicros(t.deadlineNanos))
+                    .with(KernelEvents.LATENESS, (t.endNanos - t.deadlineNanos) / 1_000);
         }
-        return new Event(step.topic(), p);
+        return new Event(topic, p);
     }
 
     private static Event rejectionEvent(Rejection r) {
