@@ -147,7 +147,10 @@ public final class HotSwapBenchmark {
                     }
                 });
             }
-            for (int i = 0; i < switches; i++) {
+            // one switch to each policy first: its first use runs its code cold (interpreted, not yet compiled);
+            // those pauses are reported apart from the steady-state ones
+            int warmUp = policies.size();
+            for (int i = 0; i < warmUp + switches; i++) {
                 Thread.sleep(everyMs);
                 String next = policies.get(i % policies.size());
                 if (next.equals(llm().policy())) {
@@ -159,7 +162,7 @@ public final class HotSwapBenchmark {
             stopped.await(60, TimeUnit.SECONDS);
             long elapsed = System.nanoTime() - t0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (pausesMicros.size() < switches && System.nanoTime() < deadline) {
+            while (pausesMicros.size() < warmUp + switches && System.nanoTime() < deadline) {
                 Thread.sleep(10); // events arrive asynchronously
             }
 
@@ -175,12 +178,16 @@ public final class HotSwapBenchmark {
                     duplicated++;
                 }
             }
-            List<Long> sorted = new ArrayList<>(pausesMicros);
+            List<Long> all = new ArrayList<>(pausesMicros);
+            List<Long> first = new ArrayList<>(all.subList(0, Math.min(warmUp, all.size())));
+            List<Long> sorted = new ArrayList<>(all.subList(Math.min(warmUp, all.size()), all.size()));
             sorted.sort(null);
+            first.sort(null);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("bench", "hotswap");
             r.put("policies", String.join(",", policies));
             r.put("switches", switches);
+            r.put("warm_up_switches", warmUp);
             r.put("pauses_measured", sorted.size());
             r.put("agents", agents);
             r.put("submitted", submitted.sum());
@@ -193,6 +200,8 @@ public final class HotSwapBenchmark {
             r.put("pause_p50_ms", millis(percentile(sorted, 50)));
             r.put("pause_p99_ms", millis(percentile(sorted, 99)));
             r.put("pause_max_ms", millis(sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));
+            r.put("first_switches", first.size());
+            r.put("first_pause_max_ms", millis(first.isEmpty() ? 0 : first.get(first.size() - 1)));
             return json ? KernelBenchmark.toJson(r) : KernelBenchmark.toTable(r).stripTrailing();
         } finally {
             names.forEach(kernel::unregister);

@@ -275,42 +275,41 @@ final class ResourceQueue {
      * arrival order, dispatch resumes.
      */
     Swap swap(SchedulingPolicy next, String name, Object owner) {
+        SchedulingPolicy old;
+        Swap result;
         lock.lock();
         try {
             long t0 = System.nanoTime();
+            old = policy;
             String previous = policyName;
-            List<KernelTask> moving = drainAll();
+            int moved = waitingCount;
             String fault = null;
             try {
-                for (KernelTask t : moving) {
+                // straight from the queue's own arrival-ordered list: nothing to copy while dispatch waits
+                for (KernelTask t = head; t != null; t = t.nextWaiting) {
                     next.offer(t);
                 }
                 policy = next;
                 policyName = name;
                 policyOwner = owner;
+                overruns = 0;
             } catch (RuntimeException e) {
                 fault = "policy " + name + " failed in offer while taking over: " + describe(e);
                 installFallback();
             }
             notEmpty.signalAll();
-            return new Swap(previous, policyName, moving.size(), System.nanoTime() - t0, fault);
+            result = new Swap(previous, policyName, moved, System.nanoTime() - t0, fault);
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Empties the current policy and returns every waiting task in arrival order (the queue's own list), so the
-     * next policy orders them as if they had arrived under it. What the old policy answers is not needed: its
-     * instance is discarded, and a broken drain cannot lose a task.
-     */
-    private List<KernelTask> drainAll() {
+        // The old instance is no longer the queue's: it is emptied after dispatch has resumed, and what it
+        // answers is not needed (the queue's own list was complete), so a broken drain cannot lose a task.
         try {
-            policy.drain();
+            old.drain();
         } catch (RuntimeException e) {
-            // the instance is discarded anyway; the queue's list is complete
+            // discarded anyway
         }
-        return arrivalOrder();
+        return result;
     }
 
     private List<KernelTask> arrivalOrder() {

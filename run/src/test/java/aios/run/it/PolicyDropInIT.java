@@ -131,8 +131,14 @@ public class PolicyDropInIT {
             }
             assertEquals("every syscall ran exactly once", workers + 20, backend.order.size());
             assertEquals(workers + 20, backend.order.stream().distinct().count());
-            assertEquals("after the fallback the waiting syscalls ran in arrival order", waiting,
-                    backend.started.subList(workers, workers + 20));
+            // FIFO after the fallback: each waiting syscall starts within one worker's reach of its arrival place
+            // (two workers take neighbours at nearly the same moment); under the removed LIFO, waiting-19 came first
+            List<String> startOrder = backend.started.subList(workers, workers + 20);
+            for (int i = 0; i < 20; i++) {
+                int place = startOrder.indexOf("waiting-" + i);
+                assertTrue("after the fallback the waiting syscalls ran in arrival order: " + startOrder,
+                        Math.abs(place - i) < workers);
+            }
 
             drop(KernelOptions.jarOnClasspath("aios.scheduler.lifo"), jar);
             await("llm on lifo again", () -> "lifo".equals(llm(kernel).policy()));
