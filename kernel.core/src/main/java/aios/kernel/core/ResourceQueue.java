@@ -48,12 +48,12 @@ final class ResourceQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
 
-    // guarded by lock
+    // written under lock; the volatile ones are read without it
     private SchedulingPolicy policy = new BuiltinFifo();
-    private String policyName = BuiltinFifo.NAME;
-    private Object policyOwner;
+    private volatile String policyName = BuiltinFifo.NAME;
+    private volatile Object policyOwner;
     private int capacity;
-    private int waitingCount;
+    private volatile int waitingCount;
     private KernelTask head;
     private KernelTask tail;
     private boolean closed;
@@ -63,7 +63,7 @@ final class ResourceQueue {
     private CpuSet cpus = CpuSet.NONE;
     /** Why the workers run unpinned although {@link #cpus} names CPUs; {@code null} when they are pinned. */
     private String cpuBindingFailure;
-    private String configuredPolicy;
+    private volatile String configuredPolicy;
     private java.util.Map<String, String> parameters;
     /** Policy calls taking longer than this, several in a row, get the policy replaced, like one that throws. */
     private volatile long callLimitNanos;
@@ -193,12 +193,7 @@ final class ResourceQueue {
 
     /** Whether any task waits (so preempting the running one gives someone else a turn). */
     boolean hasWaiting() {
-        lock.lock();
-        try {
-            return waitingCount > 0;
-        } finally {
-            lock.unlock();
-        }
+        return waitingCount > 0;
     }
 
     /**
@@ -421,30 +416,11 @@ final class ResourceQueue {
 
     /** The owner (provider) of the policy in use, {@code null} for the built-in FIFO. */
     Object policyOwner() {
-        lock.lock();
-        try {
-            return policyOwner;
-        } finally {
-            lock.unlock();
-        }
+        return policyOwner;
     }
 
     String policyName() {
-        lock.lock();
-        try {
-            return policyName;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    SchedulingPolicy policy() {
-        lock.lock();
-        try {
-            return policy;
-        } finally {
-            lock.unlock();
-        }
+        return policyName;
     }
 
     /**
@@ -482,12 +458,7 @@ final class ResourceQueue {
     }
 
     String configuredPolicy() {
-        lock.lock();
-        try {
-            return configuredPolicy;
-        } finally {
-            lock.unlock();
-        }
+        return configuredPolicy;
     }
 
     /**
