@@ -119,7 +119,18 @@ public final class KernelRouter implements Kernel {
 
     @Activate
     void activate(KernelConfig config) {
-        QueueSettings[] settings = settingsOf(config);
+        QueueSettings[] settings;
+        try {
+            settings = settingsOf(config);
+        } catch (IllegalArgumentException e) {
+            // a bad value must not keep the kernel down: it starts on its defaults and says what to correct
+            Logger l = log;
+            if (l != null) {
+                l.error("{}; the kernel runs on its default configuration until {} is corrected", e.getMessage(), PID);
+            }
+            config = KernelConfigs.of(Map.of());
+            settings = settingsOf(config);
+        }
         events.start();
         retained = new AtomicLongArray(config.history_retained());
         Map<Resource, ResourceQueue> qs = new EnumMap<>(Resource.class);
@@ -173,6 +184,10 @@ public final class KernelRouter implements Kernel {
     }
 
     private QueueSettings[] settingsOf(KernelConfig config) {
+        if (config.history_retained() < 1) {
+            throw new IllegalArgumentException("configuration aios.kernel: history.retained " + config.history_retained()
+                    + " must be at least 1");
+        }
         QueueSettings[] s = new QueueSettings[Resource.values().length];
         for (Resource r : Resource.values()) {
             s[r.ordinal()] = QueueSettings.of(r, config);

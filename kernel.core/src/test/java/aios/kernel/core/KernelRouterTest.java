@@ -429,6 +429,17 @@ class KernelRouterTest {
     }
 
     @Test
+    void aBadConfigurationAtStart_leavesTheKernelRunningOnItsDefaults() throws Exception {
+        kernel = TestKernels.start(Map.of("llm.workers", 0, "llm.policy", "fifo"), events);
+        kernel.addLlmBackend(null, new TestKernels.EchoBackend());
+        kernel.register("a");
+        assertEquals(2, llmQueue().workers(), "the default worker count");
+        LlmResult r = (LlmResult) kernel.submit(LlmQuery.chat("a", "still here")).result().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        assertEquals("still here", r.text());
+    }
+
+    @Test
     void reconfiguringWorkersAndPolicyAtRunTime_takesEffect() throws Exception {
         GatedBackend backend = gatedKernel(Map.of("llm.workers", 1));
         kernel.installPolicy(TestKernels.provider("stack", Stack::new));

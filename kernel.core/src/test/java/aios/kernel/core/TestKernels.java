@@ -4,7 +4,6 @@ import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.LlmResult;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -24,18 +23,7 @@ final class TestKernels {
 
     /** The kernel's configuration with its defaults, overridden by {@code overrides} (keys as in the .cfg file). */
     static KernelConfig config(Map<String, Object> overrides) {
-        return (KernelConfig) Proxy.newProxyInstance(KernelConfig.class.getClassLoader(), new Class<?>[] {KernelConfig.class},
-                (proxy, method, args) -> {
-                    String key = method.getName().replace('_', '.');
-                    Object v = overrides.get(key);
-                    return switch (method.getName()) {
-                        case "annotationType" -> KernelConfig.class;
-                        case "toString" -> "KernelConfig" + overrides;
-                        case "hashCode" -> overrides.hashCode();
-                        case "equals" -> proxy == args[0];
-                        default -> v != null ? v : method.getDefaultValue();
-                    };
-                });
+        return KernelConfigs.of(overrides);
     }
 
     static KernelRouter start(Map<String, Object> overrides, EventAdmin events) {
