@@ -501,8 +501,9 @@ public final class KernelRouter implements Kernel {
     private void preempt(KernelTask t, ResourceQueue q) {
         t.preemptions++;
         events.preempted(t, t.generation.tokens());
-        if (t.transition(SyscallStatus.RUNNING, SyscallStatus.QUEUED)) {
-            q.requeue(t);
+        if (t.transition(SyscallStatus.RUNNING, SyscallStatus.QUEUED) && !q.requeue(t)
+                && t.transition(SyscallStatus.QUEUED, SyscallStatus.CANCELLED)) {
+            finish(t, SyscallStatus.CANCELLED, null, "the kernel stopped before the generation could continue");
         }
     }
 

@@ -154,10 +154,15 @@ final class ResourceQueue {
     /**
      * Puts a preempted task back: it was accepted before, so the capacity does not apply and no SUBMITTED event
      * is due.
+     *
+     * @return false if the queue is closed (the kernel is stopping) and the task was not taken back
      */
-    void requeue(KernelTask task) {
+    boolean requeue(KernelTask task) {
         lock.lock();
         try {
+            if (closed) {
+                return false; // the kernel is stopping: the caller ends the task
+            }
             link(task);
             try {
                 long t0 = System.nanoTime();
@@ -167,6 +172,7 @@ final class ResourceQueue {
                 fault("offer", e);
             }
             notEmpty.signal();
+            return true;
         } finally {
             lock.unlock();
         }

@@ -171,4 +171,21 @@ class PreemptionTest {
         assertEquals(tokensOfA, backend.log.stream().filter(s -> s.startsWith("a#")).count(), "a stopped for good");
         assertTrue(tokensOfA < 1_000_000);
     }
+
+    @Test
+    void stoppingTheKernelEndsGenerationsThatTakeTurns_noHandleIsLeftHanging() throws Exception {
+        start(2);
+        SyscallHandle a = kernel.submit(generation("a", 50_000_000, 1));
+        SyscallHandle b = kernel.submit(generation("b", 50_000_000, 2));
+        Thread.sleep(20); // they take turns, two tokens at a time
+        kernel.deactivate();
+        KernelRouter stopped = kernel;
+        kernel = null;
+        for (SyscallHandle h : List.of(a, b)) {
+            var f = h.result().toCompletableFuture();
+            assertThrows(Exception.class, () -> f.get(5, TimeUnit.SECONDS), "ended, not completed and not hanging");
+            assertTrue(f.isDone());
+        }
+        assertTrue(stopped.queues().stream().allMatch(q -> q.waiting() == 0));
+    }
 }
