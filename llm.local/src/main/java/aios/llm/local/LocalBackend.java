@@ -1,0 +1,176 @@
+package aios.llm.local;
+
+import aios.kernel.api.llm.Generation;
+import aios.kernel.api.llm.LlmBackend;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Sampling;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Runs Llama-architecture GGUF models in this process, in steps the kernel can preempt ({@link #start}) and
+ * resume from bytes ({@link #resume}). The prompt is the messages' text joined by newlines (no chat template).
+ *
+ * <p>Models, in this order: the file configured as {@code model} (PID {@code aios.llm.local}); else the
+ * {@code .gguf} files in the directories of the {@code AIOS_MODELS} environment variable; else those in
+ * {@code ./models/}. Each is loaded on first use and then shared. Thread-safe: generations are independent.
+ */
+@Component(service = LlmBackend.class, configurationPid = LocalBackend.PID, property = LlmBackend.NAME + "=local")
+@Designate(ocd = LocalBackend.Config.class)
+public final class LocalBackend implements LlmBackend {
+
+    static final String PID = "aios.llm.local";
+    private static final String ENV = "AIOS_MODELS";
+
+    @ObjectClassDefinition(id = PID, name = "AIOS local model engine",
+            description = "Runs GGUF models (Llama architecture; F32, F16, Q8_0, Q4_0) in the kernel's process")
+    public @interface Config {
+        @AttributeDefinition(description = "A .gguf model file; empty: the .gguf files in the directories of the "
+                + "AIOS_MODELS environment variable, else in ./models")
+        String model() default "";
+    }
+
+    /** Model name → file, the default first. */
+    private volatile Map<String, Path> files = Map.of();
+    private volatile String searched = "";
+    private final Map<String, LocalModel> loaded = new ConcurrentHashMap<>();
+
+    public LocalBackend() {
+    }
+
+    /** A backend serving these model files (the first is the default). */
+    static LocalBackend of(List<Path> models) {
+        LocalBackend b = new LocalBackend();
+        b.use(models, models.toString());
+        return b;
+    }
+
+    @Activate
+    void activate(Config config) throws IOException {
+        List<Path> found;
+        String where;
+        if (!config.model().isBlank()) {
+            Path p = Path.of(config.model());
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("the model file " + p.toAbsolutePath() + " configured as model in " + PID
+                        + " does not exist");
+            }
+            found = List.of(p);
+            where = p.toString();
+        } else {
+            String env = System.getenv(ENV);
+            where = env != null && !env.isBlank() ? env + " (" + ENV + ")" : Path.of("models").toAbsolutePath().toString();
+            found = scan(env != null && !env.isBlank() ? env : "models");
+        }
+        use(found, where);
+    }
+
+    private void use(List<Path> models, String where) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        models.forEach(p -> m.putIfAbsent(LocalModel.nameOf(p), p));
+        files = m;
+        searched = where;
+        loaded.clear();
+    }
+
+    /** The .gguf files in the directories of a path list, sorted by name within each. */
+    static List<Path> scan(String dirs) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String dir : dirs.split(File.pathSeparator)) {
+            Path d = Path.of(dir);
+            if (Files.isDirectory(d)) {
+                try (Stream<Path> s = Files.list(d)) {
+                    s.filter(p -> p.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(p)).sorted()
+                            .forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> models() {
+        return List.copyOf(files.keySet());
+    }
+
+    @Override
+    public LlmResult complete(LlmQuery query) throws Exception {
+        try (Generation g = start(query)) {
+            while (!g.finished()) {
+                g.step(Integer.MAX_VALUE);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("generation by model " + g.result().model() + " cancelled after "
+                            + g.tokens() + " tokens");
+                }
+            }
+            return g.result();
+        }
+    }
+
+    @Override
+    public Generation start(LlmQuery query) throws IOException {
+        LocalModel model = model(query.model());
+        Sampling s = query.sampling();
+        long seed = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
+        return LocalGeneration.start(model, prompt(query.messages()), s.maxTokens(), s.temperature(), s.topP(), seed);
+    }
+
+    /** Continues the snapshot with the sampling it was started with; {@code query} names no other model. */
+    @Override
+    public Generation resume(LlmQuery query, byte[] snapshot) throws IOException {
+        if (query.model() != null) {
+            model(query.model());
+        }
+        for (String name : files.keySet()) {
+            model(name); // a snapshot may be of any of the models served
+        }
+        return LocalGeneration.resume(loaded.values(), snapshot);
+    }
+
+    /** The messages as plain text, one per line. */
+    static String prompt(List<Message> messages) {
+        return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
+    }
+
+    private LocalModel model(String name) throws IOException {
+        Map<String, Path> f = files;
+        if (f.isEmpty()) {
+            throw new IOException("the local LLM backend has no model: put a .gguf file in " + searched
+                    + ", set " + ENV + " to a directory of them, or set model in the configuration " + PID);
+        }
+        String key = name == null ? f.keySet().iterator().next() : name;
+        Path path = f.get(key);
+        if (path == null) {
+            throw new IllegalArgumentException("the local LLM backend has no model " + name + "; it serves " + f.keySet());
+        }
+        try {
+            return loaded.computeIfAbsent(key, k -> {
+                try {
+                    return LocalModel.open(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package aios.llm.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aios.kernel.api.llm.Generation;
+import aios.kernel.api.syscall.LlmAction;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Sampling;
+import aios.kernel.api.syscall.Scheduling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalBackendTest {
+
+    final LocalBackend backend = LocalBackend.of(List.of(TestModel.path()));
+
+    static LlmQuery query(String prompt, Sampling sampling) {
+        return new LlmQuery("agent", List.of(Message.user(prompt)), List.of(), LlmAction.CHAT, sampling, null,
+                Scheduling.DEFAULT);
+    }
+
+    @Test
+    void greedyGenerationContinuesWithTheReferenceStory() throws Exception {
+        assertEquals(List.of("stories260K"), backend.models());
+        LlmResult r = backend.complete(query("Once upon a time", new Sampling(40, 0, 1, null)));
+        assertTrue(r.text().startsWith(LlamaModelTest.GOLDEN.substring(0, 100)), r.text());
+        assertEquals(40, r.completionTokens());
+        assertEquals(5, r.promptTokens()); // BOS and four words
+        assertEquals("length", r.finishReason());
+        assertEquals("stories260K", r.model());
+    }
+
+    @Test
+    void aSeededSampledGenerationIsReproducibleAndTheSeedMatters() throws Exception {
+        Sampling seeded = new Sampling(60, 0.9, 0.95, 7L);
+        String first = backend.complete(query("Once upon a time", seeded)).text();
+        assertEquals(first, backend.complete(query("Once upon a time", seeded)).text());
+        assertNotEquals(first, backend.complete(query("Once upon a time", new Sampling(60, 0.9, 0.95, 8L))).text());
+    }
+
+    @Test
+    void steppingWithASnapshotAndResumeBetweenStepsGivesTheUninterruptedText() throws Exception {
+        LlmQuery q = query("Tom had a dog", new Sampling(80, 1.0, 0.9, 1234L));
+        LlmResult whole = backend.complete(q);
+
+        Generation g = backend.start(q);
+        int steps = 0;
+        while (!g.finished()) {
+            g.step(5);
+            byte[] bytes = g.snapshot();
+            g.close();
+            g = LocalBackend.of(List.of(TestModel.path())).resume(q, bytes); // as after a restart
+            steps++;
+        }
+        assertTrue(steps > 3, "only " + steps + " steps");
+        assertEquals(whole, g.result());
+        assertEquals(0, g.step(5));
+    }
+
+    @Test
+    void aGenerationStopsAtEndOfText() throws Exception {
+        LlmResult r = backend.complete(query("Once upon a time", new Sampling(2000, 0, 1, null)));
+        assertEquals("stop", r.finishReason(), r.text());
+        assertTrue(r.completionTokens() < 2000);
+    }
+
+    @Test
+    void badInputFailsWithAMessageNamingTheLimitOrTheFault() throws Exception {
+        String tooLong = "Lily ".repeat(2100);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> backend.start(query(tooLong, Sampling.DEFAULT)));
+        assertTrue(e.getMessage().contains("context of 2048 tokens"), e.getMessage());
+
+        e = assertThrows(IllegalArgumentException.class, () -> backend.start(
+                new LlmQuery("agent", List.of(Message.user("hi")), List.of(), LlmAction.CHAT, Sampling.DEFAULT,
+                        "gpt-9", Scheduling.DEFAULT)));
+        assertTrue(e.getMessage().contains("gpt-9") && e.getMessage().contains("stories260K"), e.getMessage());
+
+        LlmQuery q = query("Once upon a time", new Sampling(10, 0, 1, null));
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, "not a snapshot".getBytes()));
+        assertTrue(e.getMessage().contains("not a snapshot"), e.getMessage());
+
+        Generation g = backend.start(q);
+        g.step(3);
+        byte[] bytes = g.snapshot();
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 10);
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, cut));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        byte[] otherVersion = bytes.clone();
+        otherVersion[7] = 9;
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherVersion));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        byte[] otherModel = bytes.clone();
+        otherModel[20] ^= 1; // a byte of the header hash
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherModel));
+        assertTrue(e.getMessage().contains("has not loaded"), e.getMessage());
+    }
+
+    @Test
+    void withoutAModelTheBackendSaysWhereToPutOne(@TempDir Path empty) throws Exception {
+        LocalBackend none = LocalBackend.of(LocalBackend.scan(empty.toString()));
+        assertEquals(List.of(), none.models());
+        IOException e = assertThrows(IOException.class, () -> none.complete(query("hi", Sampling.DEFAULT)));
+        assertTrue(e.getMessage().contains("put a .gguf file in") && e.getMessage().contains("AIOS_MODELS"),
+                e.getMessage());
+    }
+
+    @Test
+    void findsTheModelFilesOfADirectoryList(@TempDir Path dir) throws Exception {
+        Files.copy(TestModel.path(), dir.resolve("b.gguf"));
+        Files.copy(TestModel.path(), dir.resolve("a.gguf"));
+        Files.writeString(dir.resolve("notes.txt"), "not a model");
+        LocalBackend two = LocalBackend.of(LocalBackend.scan(dir + java.io.File.pathSeparator + dir.resolve("none")));
+        assertEquals(List.of("a", "b"), two.models());
+    }
+
+    @Test
+    void thePromptIsTheMessagesOnePerLine() {
+        assertEquals("You tell stories.\nTell one.", LocalBackend.prompt(
+                List.of(Message.system("You tell stories."), Message.user("Tell one."))));
+    }
+}
