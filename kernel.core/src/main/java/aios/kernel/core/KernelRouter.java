@@ -476,8 +476,8 @@ public final class KernelRouter implements Kernel {
                     g.close();
                     return r;
                 }
-                if (queue.hasWaiting()) {
-                    t.generation = g;
+                if (queue.hasWaiting() || queue.isClosed()) {
+                    t.generation = g; // its turn is over; a closed queue will not take it back, which ends it
                     return null;
                 }
                 // nobody else is waiting: a context switch would gain nothing, so the next slice runs at once

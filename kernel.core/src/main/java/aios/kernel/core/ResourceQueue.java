@@ -56,7 +56,7 @@ final class ResourceQueue {
     private volatile int waitingCount;
     private KernelTask head;
     private KernelTask tail;
-    private boolean closed;
+    private volatile boolean closed;
     private int generation;
     private int workers;
     private boolean virtualThreads;
@@ -195,6 +195,11 @@ final class ResourceQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the queue was closed (the kernel is stopping). */
+    boolean isClosed() {
+        return closed;
     }
 
     /** Whether any task waits (so preempting the running one gives someone else a turn). */

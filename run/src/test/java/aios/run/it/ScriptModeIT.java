@@ -52,6 +52,18 @@ public class ScriptModeIT {
         assertTrue(unknown.stderr, unknown.stderr.contains("no syscall 42 is known"));
     }
 
+    @Test
+    public void aGenerationSubmittedFromTheShell_runsThroughTheKernelOnTheRealModel() throws Exception {
+        Result r = runScript("id = aios:submit --agent alice --tokens 30 llm Once upon a time\naios:wait $id\n"
+                + "aios:stat $id");
+        assertEquals("exit status; stderr:\n" + r.stderr, 0, r.status);
+        assertTrue(r.stdout, r.stdout.contains(", there was a little girl named Lily. She loved to play outside in the park."));
+        assertTrue(r.stdout, r.stdout.matches("(?s).*status +COMPLETED.*"));
+        Result unknown = runScript("aios:wait 77");
+        assertEquals(1, unknown.status);
+        assertTrue(unknown.stderr, unknown.stderr.contains("syscall 77 was not submitted from this shell"));
+    }
+
     private record Result(int status, String stdout, String stderr) {
     }
 
@@ -82,7 +94,12 @@ public class ScriptModeIT {
         command.add(System.getProperty(KernelOptions.AIOS_JAR));
         Path stdout = work.resolve("stdout");
         Path stderr = work.resolve("stderr");
-        Process process = new ProcessBuilder(command).directory(work.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (System.getenv("AIOS_MODELS") == null) {
+            // as ./aios test does: the shared models beside the project (this module's folder is run/)
+            builder.environment().put("AIOS_MODELS", Path.of("../../shared/models").toAbsolutePath().normalize().toString());
+        }
+        Process process = builder.directory(work.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -1,0 +1,104 @@
+package aios.shell;
+
+import aios.kernel.api.Kernel;
+import aios.kernel.api.SyscallHandle;
+import aios.kernel.api.syscall.LlmAction;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Sampling;
+import aios.kernel.api.syscall.Scheduling;
+import aios.kernel.api.syscall.SyscallResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code aios:submit} and {@code aios:wait}: syscalls from the shell, as an agent would make them. */
+@Component(service = SyscallCommands.class, immediate = true, property = {
+        "osgi.command.scope=aios", "osgi.command.function=submit"})
+public final class SyscallCommands {
+
+    /** Handles of the syscalls submitted from the shell, the newest {@value #KEPT}, for aios:wait. */
+    private static final int KEPT = 1_000;
+
+    @Reference
+    private Kernel kernel;
+
+    private final Map<Long, SyscallHandle> submitted = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, SyscallHandle> eldest) {
+            return size() > KEPT;
+        }
+    };
+
+    @Descriptor("submit a syscall and print its id at once (aios:wait ID prints the result); the agent is registered"
+            + " if it is not yet. Only llm syscalls can be made from the shell for now")
+    public long submit(
+            @Descriptor("agent name") @Parameter(names = "--agent", absentValue = "shell") String agent,
+            @Descriptor("most tokens to generate") @Parameter(names = "--tokens", absentValue = "256") int tokens,
+            @Descriptor("0 for greedy decoding") @Parameter(names = "--temperature", absentValue = "0") double temperature,
+            @Descriptor("nucleus sampling mass") @Parameter(names = "--top-p", absentValue = "1") double topP,
+            @Descriptor("random seed (sampled generations)") @Parameter(names = "--seed", absentValue = "-1") long seed,
+            @Descriptor("priority, larger is more urgent") @Parameter(names = "--priority", absentValue = "0") int priority,
+            @Descriptor("model name (llm:models lists them); default: the default backend's")
+            @Parameter(names = "--model", absentValue = "") String model,
+            @Descriptor("resource: llm") String resource,
+            @Descriptor("the prompt") String... prompt) {
+        if (Resource.parse(resource) != Resource.LLM) {
+            throw new IllegalArgumentException("aios:submit makes llm syscalls only; " + resource
+                    + " syscalls come from agents through the SDK or the HTTP API");
+        }
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("aios:submit llm needs a prompt, e.g. aios:submit llm --agent a Once upon a time");
+        }
+        kernel.register(agent);
+        LlmQuery query = new LlmQuery(agent, List.of(Message.user(String.join(" ", prompt))), List.of(), LlmAction.CHAT,
+                new Sampling(tokens, temperature, topP, seed < 0 ? null : seed), model.isEmpty() ? null : model,
+                Scheduling.priority(priority));
+        SyscallHandle h = kernel.submit(query);
+        synchronized (submitted) {
+            submitted.put(h.id(), h);
+        }
+        return h.id();
+    }
+
+    /**
+     * Waits for a syscall submitted from this shell and returns its result as text ({@code aios:wait}, which
+     * {@link WaitCommand} serves).
+     */
+    String await(long id, int timeoutSeconds) throws InterruptedException {
+        SyscallHandle h;
+        synchronized (submitted) {
+            h = submitted.get(id);
+        }
+        if (h == null) {
+            throw new IllegalArgumentException("syscall " + id + " was not submitted from this shell (or is older than the"
+                    + " last " + KEPT + "); aios:stat " + id + " shows its status");
+        }
+        try {
+            return text(h.result().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("syscall " + id + " has not finished within " + timeoutSeconds
+                    + " s; it is " + h.status() + " (aios:stat " + id + ")");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("syscall " + id + " failed: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new IllegalStateException("syscall " + id + " was cancelled");
+        }
+    }
+
+    private static String text(SyscallResult r) {
+        return switch (r) {
+            case LlmResult l -> l.text();
+            default -> r.toString();
+        };
+    }
+}
