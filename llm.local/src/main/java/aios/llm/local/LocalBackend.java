@@ -33,7 +33,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code .gguf} files in the directories of the {@code AIOS_MODELS} environment variable; else those in
  * {@code ./models/}. Each is loaded on first use and then shared. Thread-safe: generations are independent.
  */
-@Component(service = LlmBackend.class, configurationPid = LocalBackend.PID, property = LlmBackend.NAME + "=local")
+@Component(service = LlmBackend.class, configurationPid = LocalBackend.PID, property = {LlmBackend.NAME + "=local",
+        "osgi.command.scope=llm", "osgi.command.function=models", "osgi.command.function=generate"})
 @Designate(ocd = LocalBackend.Config.class)
 public final class LocalBackend implements LlmBackend {
 
@@ -107,8 +108,43 @@ public final class LocalBackend implements LlmBackend {
     }
 
     @Override
+    @org.apache.felix.service.command.Descriptor("list the models this backend serves (the first is the default)")
     public List<String> models() {
         return List.copyOf(files.keySet());
+    }
+
+    /**
+     * {@code llm:generate}: runs a prompt on the engine directly, outside the kernel's queues (agents go through
+     * the kernel: {@code aios:submit llm}).
+     */
+    @org.apache.felix.service.command.Descriptor("print the continuation of a prompt, straight from the local engine")
+    public String generate(
+            @org.apache.felix.service.command.Descriptor("a model this backend serves, or the path of a .gguf file")
+            @org.apache.felix.service.command.Parameter(names = "--model", absentValue = "") String model,
+            @org.apache.felix.service.command.Descriptor("most tokens to generate")
+            @org.apache.felix.service.command.Parameter(names = "--tokens", absentValue = "256") int tokens,
+            @org.apache.felix.service.command.Descriptor("0 for greedy decoding")
+            @org.apache.felix.service.command.Parameter(names = "--temperature", absentValue = "0") double temperature,
+            @org.apache.felix.service.command.Descriptor("random seed for sampling")
+            @org.apache.felix.service.command.Parameter(names = "--seed", absentValue = "-1") long seed,
+            @org.apache.felix.service.command.Descriptor("the prompt") String... prompt) throws Exception {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("llm:generate needs a prompt, e.g. llm:generate --tokens 40 Once upon a time");
+        }
+        LocalBackend engine = this;
+        String name = model.isEmpty() ? null : model;
+        if (name != null && name.endsWith(".gguf")) {
+            Path file = Path.of(name);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("no model file " + file.toAbsolutePath());
+            }
+            engine = of(List.of(file));
+            name = null;
+        }
+        LlmQuery q = new LlmQuery("shell", List.of(Message.user(String.join(" ", prompt))), List.of(),
+                aios.kernel.api.syscall.LlmAction.CHAT, new Sampling(tokens, temperature, 1.0, seed < 0 ? null : seed),
+                name, aios.kernel.api.syscall.Scheduling.DEFAULT);
+        return engine.complete(q).text();
     }
 
     @Override

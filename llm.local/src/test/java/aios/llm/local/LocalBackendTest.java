@@ -129,4 +129,15 @@ class LocalBackendTest {
         assertEquals("You tell stories.\nTell one.", LocalBackend.prompt(
                 List.of(Message.system("You tell stories."), Message.user("Tell one."))));
     }
+
+    @Test
+    void theGenerateCommandPrintsTheContinuation_andRefusesAnUnknownModel() throws Exception {
+        assertTrue(backend.generate("", 20, 0, -1, "Once", "upon", "a", "time")
+                .startsWith(", there was a little girl named Lily."));
+        assertTrue(backend.generate(TestModel.path().toString(), 20, 0, -1, "Once upon a time")
+                .startsWith(", there was a little girl named Lily."), "a model given by its file");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> backend.generate("nope", 5, 0, -1, "x"));
+        assertTrue(e.getMessage().contains("no model nope"), e.getMessage());
+    }
 }
