@@ -11,6 +11,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,12 @@ import java.util.Map;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code bench:llm}: the local engine (the {@code LlmBackend} named {@code local}, through its {@link Generation}
@@ -32,8 +39,15 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=bench", "osgi.command.function=llm"})
 public final class LlmBenchmark {
 
-    @Reference(target = "(" + LlmBackend.NAME + "=local)")
-    private LlmBackend local;
+    private static final String CONFIG_PID = "aios.llm.local";
+
+    /** Dynamic and optional: bench:llm --shape reconfigures the backend, which re-registers it. */
+    @Reference(target = "(" + LlmBackend.NAME + "=local)", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile LlmBackend local;
+
+    @Reference
+    private ConfigurationAdmin configAdmin;
 
     @Descriptor("tokens/s of the local engine against llama.cpp on the same model; snapshot and restore times")
     public String llm(
@@ -45,13 +59,60 @@ public final class LlmBenchmark {
             @Parameter(names = "--runs", absentValue = "5") int runs,
             @Descriptor("llama.cpp's threads; 0: the machine's cores")
             @Parameter(names = "--threads", absentValue = "0") int threads,
+            @Descriptor("15m: instead of --model, a random-weight model of the stories15M shape (dim 288, 6 layers, "
+                    + "6 heads, hidden 768, vocabulary 32000, F32), written to the data directory and served by "
+                    + "reconfiguring the local backend for the run")
+            @Parameter(names = "--shape", absentValue = "") String shape,
             @Descriptor("one JSON object") @Parameter(names = "--json", absentValue = "false",
                     presentValue = "true") boolean json) throws Exception {
         if (tokens < 2 || runs < 1 || threads < 0) {
             throw new IllegalArgumentException("--tokens must be ≥ 2, --runs ≥ 1, --threads ≥ 0");
         }
+        if (shape.isEmpty()) {
+            return measure(model, tokens, prompt, runs, threads, json);
+        }
+        if (!shape.equals("15m") || !model.isEmpty()) {
+            throw new IllegalArgumentException("--shape takes 15m, and no --model");
+        }
+        GgufWriter.Shape s = GgufWriter.Shape.STORIES_15M;
+        Path dir = Path.of(System.getProperty("aios.data", System.getProperty("java.io.tmpdir")));
+        Path file = dir.toAbsolutePath().resolve(s.name() + ".gguf");
+        if (!Files.isRegularFile(file)) {
+            System.err.println("bench:llm: writing " + file);
+            GgufWriter.writeRandom(file, s, 15);
+        }
+        Configuration c = configAdmin.getConfiguration(CONFIG_PID, "?");
+        Dictionary<String, Object> before = c.getProperties();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("model", file.toString());
+        c.update(props);
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (local == null || !local.models().contains(s.name())) {
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("the local LLM backend did not take model " + file
+                            + " within 30 s");
+                }
+                Thread.sleep(20);
+            }
+            return measure(file.toString(), tokens, prompt, runs, threads, json);
+        } finally {
+            if (before == null) {
+                c.delete();
+            } else {
+                c.update(before);
+            }
+        }
+    }
+
+    private String measure(String model, int tokens, String prompt, int runs, int threads, boolean json)
+            throws Exception {
+        LlmBackend local = this.local;
+        if (local == null) {
+            throw new IllegalStateException("no local LLM backend (aios.llm.name=local) is registered");
+        }
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        String name = modelName(model);
+        String name = modelName(local, model);
         Path file = modelFile(model, name);
         LlmQuery query = new LlmQuery("bench", List.of(Message.user(prompt)), List.of(), LlmAction.CHAT,
                 new Sampling(tokens, 0, 1, 0L), name, Scheduling.DEFAULT);
@@ -59,11 +120,11 @@ public final class LlmBenchmark {
         // the local engine: warm-up (JIT) for at least 2 s, then the measured runs
         long until = System.nanoTime() + 2_000_000_000L;
         for (int i = 0; i < 3 || System.nanoTime() < until; i++) {
-            ours(query);
+            ours(local, query);
         }
         List<LlamaCpp.Run> mine = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            mine.add(ours(query));
+            mine.add(ours(local, query));
         }
         int promptTokens;
         try (Generation g = local.start(query)) {
@@ -145,7 +206,7 @@ public final class LlmBenchmark {
         return json ? KernelBenchmark.toJson(r) : table(r, prompt).stripTrailing();
     }
 
-    private LlamaCpp.Run ours(LlmQuery query) throws Exception {
+    private static LlamaCpp.Run ours(LlmBackend local, LlmQuery query) throws Exception {
         try (Generation g = local.start(query)) {
             long t0 = System.nanoTime();
             g.step(1); // the prompt and the first token
@@ -158,7 +219,7 @@ public final class LlmBenchmark {
         }
     }
 
-    private String modelName(String model) {
+    private static String modelName(LlmBackend local, String model) {
         List<String> served = local.models();
         if (model.isEmpty()) {
             if (served.isEmpty()) {
