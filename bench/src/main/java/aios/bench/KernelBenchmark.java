@@ -302,7 +302,7 @@ public final class KernelBenchmark {
                 sb.append(',');
             }
             sb.append('"').append(k).append("\":");
-            if (v instanceof Number) {
+            if (v instanceof Number || v instanceof Boolean) {
                 sb.append(v);
             } else {
                 sb.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
