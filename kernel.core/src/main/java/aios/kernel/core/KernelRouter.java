@@ -409,7 +409,7 @@ public final class KernelRouter implements Kernel {
         SyscallResult result = null;
         Throwable failure = null;
         try {
-            result = t.syscall instanceof LlmQuery query ? generate(t, query, q) : execute(t.syscall);
+            result = execute(t, q);
         } catch (Throwable e) {
             failure = e;
         } finally {
@@ -565,15 +565,10 @@ public final class KernelRouter implements Kernel {
         }
     }
 
-    private SyscallResult execute(Syscall call) throws Exception {
-        return switch (call) {
-            case LlmQuery q -> {
-                LlmBackend b = backendFor(q);
-                if (b == null) {
-                    throw new SyscallException(noBackend(q));
-                }
-                yield b.complete(q);
-            }
+    /** Runs a task on the service of its resource; {@code null} means a generation was preempted (see generate). */
+    private SyscallResult execute(KernelTask t, ResourceQueue queue) throws Exception {
+        return switch (t.syscall) {
+            case LlmQuery q -> generate(t, q, queue);
             case MemoryQuery q -> {
                 MemoryManager m = memory;
                 if (m == null) {

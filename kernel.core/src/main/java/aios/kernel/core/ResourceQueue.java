@@ -115,17 +115,22 @@ final class ResourceQueue {
             }
             link(task);
             onAccepted.accept(task, policyName);
-            try {
-                long t0 = System.nanoTime();
-                policy.offer(task);
-                checkDuration("offer", t0);
-            } catch (RuntimeException e) {
-                fault("offer", e);
-            }
-            notEmpty.signal();
+            offerToPolicy(task);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Hands a task already in the queue's own list to the policy and wakes a worker; under the lock. */
+    private void offerToPolicy(KernelTask task) {
+        try {
+            long t0 = System.nanoTime();
+            policy.offer(task);
+            checkDuration("offer", t0);
+        } catch (RuntimeException e) {
+            fault("offer", e);
+        }
+        notEmpty.signal();
     }
 
     /**
@@ -164,14 +169,7 @@ final class ResourceQueue {
                 return false; // the kernel is stopping: the caller ends the task
             }
             link(task);
-            try {
-                long t0 = System.nanoTime();
-                policy.offer(task);
-                checkDuration("offer", t0);
-            } catch (RuntimeException e) {
-                fault("offer", e);
-            }
-            notEmpty.signal();
+            offerToPolicy(task);
             return true;
         } finally {
             lock.unlock();

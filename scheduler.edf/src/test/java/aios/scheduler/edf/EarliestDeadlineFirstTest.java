@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.scheduling.SchedulingPolicyContract;
 import aios.kernel.api.scheduling.TestTask;
-import aios.kernel.api.scheduling.Task;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,14 +30,6 @@ class EarliestDeadlineFirstTest extends SchedulingPolicyContract {
 
     private static TestTask noDeadline(long id) {
         return TestTask.of(id, "a");
-    }
-
-    private static List<Long> pollAll(EarliestDeadlineFirst p) {
-        List<Long> ids = new ArrayList<>();
-        for (Task t; (t = p.poll()) != null;) {
-            ids.add(t.id());
-        }
-        return ids;
     }
 
     @Test

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.scheduling.SchedulingPolicyContract;
-import aios.kernel.api.scheduling.Task;
 import aios.kernel.api.scheduling.TestTask;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +21,6 @@ class FirstComeFirstServedTest extends SchedulingPolicyContract {
         for (long id = 1; id <= 4; id++) {
             p.offer(TestTask.of(id, "agent-" + id % 2).withPriority((int) (10 - id)));
         }
-        List<Long> ids = new ArrayList<>();
-        for (Task t; (t = p.poll()) != null;) {
-            ids.add(t.id());
-        }
-        assertEquals(List.of(1L, 2L, 3L, 4L), ids, "priorities do not matter here");
+        assertEquals(List.of(1L, 2L, 3L, 4L), pollAll(p), "priorities do not matter here");
     }
 }

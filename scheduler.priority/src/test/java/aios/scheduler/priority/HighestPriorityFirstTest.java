@@ -10,7 +10,6 @@ import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.scheduling.SchedulingPolicyContract;
 import aios.kernel.api.scheduling.TestTask;
 import aios.kernel.api.scheduling.Task;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,14 +34,6 @@ class HighestPriorityFirstTest extends SchedulingPolicyContract {
 
     private static TestTask task(long id, int priority, long arrivalSeconds) {
         return TestTask.of(id, "a").withPriority(priority).arrivedAt(arrivalSeconds * SECOND);
-    }
-
-    private static List<Long> pollAll(HighestPriorityFirst p) {
-        List<Long> ids = new ArrayList<>();
-        for (Task t; (t = p.poll()) != null;) {
-            ids.add(t.id());
-        }
-        return ids;
     }
 
     @Test

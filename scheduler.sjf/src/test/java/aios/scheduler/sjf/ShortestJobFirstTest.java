@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.scheduling.SchedulingPolicyContract;
 import aios.kernel.api.scheduling.TestTask;
-import aios.kernel.api.scheduling.Task;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,14 +25,6 @@ class ShortestJobFirstTest extends SchedulingPolicyContract {
 
     private static TestTask task(long id, long costMillis) {
         return TestTask.of(id, "a").costing(costMillis * MS);
-    }
-
-    private static List<Long> pollAll(ShortestJobFirst p) {
-        List<Long> ids = new ArrayList<>();
-        for (Task t; (t = p.poll()) != null;) {
-            ids.add(t.id());
-        }
-        return ids;
     }
 
     @Test

@@ -23,6 +23,15 @@ public abstract class SchedulingPolicyContract {
     /** A new instance, configured with its defaults. */
     protected abstract SchedulingPolicy newPolicy();
 
+    /** Polls until the policy is empty; the ids in the order it gave them. */
+    protected static List<Long> pollAll(SchedulingPolicy p) {
+        List<Long> ids = new ArrayList<>();
+        for (Task t; (t = p.poll()) != null;) {
+            ids.add(t.id());
+        }
+        return ids;
+    }
+
     /** A mix of agents, priorities, deadlines and costs, in arrival order. */
     protected static List<TestTask> mixedTasks(int n, long seed) {
         Random rnd = new Random(seed);
