@@ -64,10 +64,15 @@ public final class SyscallCommands {
                 new Sampling(tokens, temperature, topP, seed < 0 ? null : seed), model.isEmpty() ? null : model,
                 Scheduling.priority(priority));
         SyscallHandle h = kernel.submit(query);
+        follow(h);
+        return h.id();
+    }
+
+    /** Keeps a handle of a syscall started from this shell, for {@code aios:wait}. */
+    void follow(SyscallHandle h) {
         synchronized (submitted) {
             submitted.put(h.id(), h);
         }
-        return h.id();
     }
 
     /**
@@ -80,7 +85,7 @@ public final class SyscallCommands {
             h = submitted.get(id);
         }
         if (h == null) {
-            throw new IllegalArgumentException("syscall " + id + " was not submitted from this shell (or is older than the"
+            throw new IllegalArgumentException("syscall " + id + " was not submitted or restored from this shell (or is older than the"
                     + " last " + KEPT + "); aios:stat " + id + " shows its status");
         }
         try {

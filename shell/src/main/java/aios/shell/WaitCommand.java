@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Function.class, property = {"osgi.command.scope=aios", "osgi.command.function=wait"})
 public final class WaitCommand implements Function {
 
-    private static final String USAGE = "usage: aios:wait [--timeout SECONDS] ID — ID as aios:submit printed it";
+    private static final String USAGE = "usage: aios:wait [--timeout SECONDS] ID — ID as aios:submit or ctx:restore printed it";
 
     @Reference
     private SyscallCommands syscalls;

@@ -1,5 +1,6 @@
 package aios.kernel.api;
 
+import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.Syscall;
 import java.util.List;
@@ -53,6 +54,26 @@ public interface Kernel {
 
     /** A syscall's status, timings and error, if the kernel still knows it. */
     Optional<SyscallInfo> status(long id);
+
+    /**
+     * Captures the agent's unfinished LLM syscalls: a waiting generation at once, a running one at its next step
+     * (it goes on running). For the context manager's snapshots.
+     *
+     * @return in the order they were submitted
+     * @throws IllegalArgumentException if the agent is not registered
+     * @since 1.1
+     */
+    List<GenerationCheckpoint> checkpoint(String agent);
+
+    /**
+     * Submits an LLM syscall that continues a captured generation exactly where it stopped; with empty
+     * {@code state} it is {@link #submit} of the query.
+     *
+     * @throws SyscallRejectedException as {@link #submit}
+     * @throws IllegalArgumentException if no backend can resume the state (the message says why); nothing is queued
+     * @since 1.1
+     */
+    SyscallHandle resume(LlmQuery query, byte[] state);
 
     /** One entry per resource. */
     List<QueueInfo> queues();

@@ -19,7 +19,9 @@ public class SyscallRejectedException extends SyscallException {
         /** Admission control: its deadline cannot be met, given the work due before it (see RESOURCE.admission). */
         DEADLINE_UNREACHABLE,
         /** The kernel is stopping. */
-        SHUTTING_DOWN
+        SHUTTING_DOWN,
+        /** The agent has reached one of its resource limits (see {@code aios.kernel.api.context}). */
+        LIMIT_EXCEEDED
     }
 
     private final Reason reason;

@@ -12,6 +12,8 @@ import aios.kernel.api.SyscallStatus;
 import aios.kernel.api.access.AccessDecision;
 import aios.kernel.api.access.AccessPolicy;
 import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.GenerationCheckpoint;
+import aios.kernel.api.context.ContextManager;
 import aios.kernel.api.llm.Generation;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.memory.MemoryManager;
@@ -40,7 +42,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -76,6 +82,10 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class KernelRouter implements Kernel {
 
     static final String PID = "aios.kernel";
+    /** Tokens a generation runs between checks of its allowance and pending checkpoints, when no slice is shorter. */
+    private static final int STEP_TOKENS = 16;
+    /** How long a checkpoint waits for a running generation's step before it looks at the task again. */
+    private static final long CHECKPOINT_WAIT_MS = 50;
     private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final KernelClock clock = new KernelClock();
@@ -104,6 +114,7 @@ public final class KernelRouter implements Kernel {
     private volatile AccessPolicy access;
     private volatile MemoryManager memory;
     private volatile StorageManager storage;
+    private volatile ContextManager contexts;
     private final CopyOnWriteArrayList<Ranked<LlmBackend>> llms = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
     private volatile ConfigurationAdmin configAdmin;
@@ -241,6 +252,10 @@ public final class KernelRouter implements Kernel {
                 cancel(t, "agent '" + name + "' was unregistered");
             }
         }
+        ContextManager cm = contexts;
+        if (cm != null) {
+            cm.released(name);
+        }
         return true;
     }
 
@@ -251,6 +266,38 @@ public final class KernelRouter implements Kernel {
 
     @Override
     public SyscallHandle submit(Syscall call) {
+        return accept(call, null);
+    }
+
+    @Override
+    public SyscallHandle resume(LlmQuery query, byte[] state) {
+        if (query == null) {
+            throw new IllegalArgumentException("query is null: pass the LlmQuery of the generation to resume");
+        }
+        if (state == null || state.length == 0) {
+            return accept(query, null);
+        }
+        LlmBackend b = backendFor(query);
+        if (b == null) {
+            throw reject(query, Reason.NO_SERVICE, noBackend(query));
+        }
+        Generation g;
+        try {
+            g = b.resume(query, state);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the generation state of " + state.length + " bytes cannot be resumed: "
+                    + describe(e), e);
+        }
+        try {
+            return accept(query, g);
+        } catch (RuntimeException e) {
+            g.close();
+            throw e;
+        }
+    }
+
+    /** Checks, builds and queues a task; {@code generation}, if given, is where an LLM syscall continues. */
+    private SyscallHandle accept(Syscall call, Generation generation) {
         if (call == null) {
             throw new IllegalArgumentException("syscall is null: pass an LlmQuery, MemoryQuery, StorageQuery or ToolQuery");
         }
@@ -272,10 +319,20 @@ public final class KernelRouter implements Kernel {
         if (missing != null) {
             throw reject(call, Reason.NO_SERVICE, missing);
         }
+        ContextManager cm = contexts;
+        if (cm != null) {
+            try {
+                cm.admit(call);
+            } catch (SyscallRejectedException e) {
+                events.rejected(call, e.reason().name(), e.getMessage());
+                throw e;
+            }
+        }
         ResourceQueue q = qs.get(call.resource());
         long id = ids.incrementAndGet();
         String kind = call.kind();
         KernelTask task = new KernelTask(id, call, kind, agent, clock, costs.estimate(call, kind), () -> cancel(id));
+        task.generation = generation;
         tasks.put(task.id, task);
         try {
             q.offer(task);
@@ -436,10 +493,14 @@ public final class KernelRouter implements Kernel {
      * Runs an LLM syscall. A backend that generates in steps runs for one time slice of the queue's policy at a
      * time; when the slice is used up and other tasks wait, the generation is kept in the task and {@code null}
      * returned: the task goes back to the queue and continues where it stopped when its turn comes again.
+     * Between steps the agent's token allowance is checked and pending checkpoints are served.
      */
     private LlmResult generate(KernelTask t, LlmQuery q, ResourceQueue queue) throws Exception {
-        Generation g = t.generation;
-        t.generation = null;
+        Generation g;
+        synchronized (t) {
+            g = t.generation;
+            t.generation = null;
+        }
         if (g == null) {
             LlmBackend b = backendFor(q);
             if (b == null) {
@@ -447,28 +508,39 @@ public final class KernelRouter implements Kernel {
             }
             g = b.start(q);
             if (g == null) {
-                return b.complete(q); // this backend cannot be preempted
+                t.unsteppable = true;
+                serveCheckpoint(t, null);
+                LlmResult r = b.complete(q); // this backend cannot be preempted
+                ContextManager cm = contexts;
+                if (cm != null) {
+                    cm.charge(q.agent(), r.completionTokens());
+                }
+                return r;
             }
         }
         try {
             for (;;) {
                 ResourceQueue.Slice slice = queue.slice();
-                if (slice.unlimited()) {
-                    while (!g.finished()) {
-                        requireProgress(g, g.step(Integer.MAX_VALUE));
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new InterruptedException("generation interrupted");
-                        }
+                long sliceEnd = slice.nanos() > 0 ? clock.nanoTime() + slice.nanos() : Long.MAX_VALUE;
+                int budget = slice.tokens() > 0 ? slice.tokens() : Integer.MAX_VALUE;
+                // with a time limit, step a token at a time so the limit is checked at every token boundary
+                int perStep = slice.nanos() > 0 ? 1 : STEP_TOKENS;
+                while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd) {
+                    int want = Math.min(budget, perStep);
+                    ContextManager cm = contexts;
+                    if (cm != null) {
+                        want = cm.tokensAllowed(q.agent(), want);
                     }
-                } else {
-                    long sliceEnd = slice.nanos() > 0 ? clock.nanoTime() + slice.nanos() : Long.MAX_VALUE;
-                    int budget = slice.tokens() > 0 ? slice.tokens() : Integer.MAX_VALUE;
-                    // with a time limit, step a token at a time so the limit is checked at every token boundary
-                    while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd) {
-                        budget -= requireProgress(g, g.step(slice.nanos() > 0 ? 1 : budget));
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new InterruptedException("generation interrupted");
-                        }
+                    int n = requireProgress(g, g.step(want));
+                    budget -= n;
+                    if (cm != null) {
+                        cm.charge(q.agent(), n);
+                    }
+                    if (t.checkpointRequest != null) {
+                        serveCheckpoint(t, g);
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("generation interrupted");
                     }
                 }
                 if (g.finished()) {
@@ -477,7 +549,10 @@ public final class KernelRouter implements Kernel {
                     return r;
                 }
                 if (queue.hasWaiting() || queue.isClosed()) {
-                    t.generation = g; // its turn is over; a closed queue will not take it back, which ends it
+                    // its turn is over; a closed queue will not take it back, which ends it
+                    synchronized (t) {
+                        t.generation = g;
+                    }
                     return null;
                 }
                 // nobody else is waiting: a context switch would gain nothing, so the next slice runs at once
@@ -485,6 +560,90 @@ public final class KernelRouter implements Kernel {
         } catch (Exception | Error e) {
             g.close();
             throw e;
+        }
+    }
+
+    /** Answers a pending {@link #checkpoint} of a running task with its generation's state ({@code null}: none). */
+    private static void serveCheckpoint(KernelTask t, Generation g) {
+        CompletableFuture<byte[]> request;
+        synchronized (t) {
+            request = t.checkpointRequest;
+            t.checkpointRequest = null;
+        }
+        if (request != null) {
+            try {
+                if (g != null) {
+                    t.checkpointTokens = g.tokens();
+                }
+                request.complete(g == null ? new byte[0] : g.snapshot());
+            } catch (RuntimeException e) {
+                request.completeExceptionally(e);
+            }
+        }
+    }
+
+    @Override
+    public List<GenerationCheckpoint> checkpoint(String agent) {
+        AgentRecord a = agents.get(agent);
+        if (a == null) {
+            throw new IllegalArgumentException("agent '" + agent + "' is not registered");
+        }
+        List<KernelTask> mine = tasks.values().stream().filter(t -> t.agent == a && t.syscall instanceof LlmQuery)
+                .sorted(Comparator.comparingLong(t -> t.id)).toList();
+        List<GenerationCheckpoint> out = new ArrayList<>(mine.size());
+        for (KernelTask t : mine) {
+            byte[] state = stateOf(t);
+            if (state != null) {
+                out.add(new GenerationCheckpoint(t.id, (LlmQuery) t.syscall, t.checkpointTokens, state));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A task's generation state: a waiting one's at once, a running one's from its worker at its next step;
+     * empty if it has not started or cannot be snapshotted, {@code null} if it finished meanwhile.
+     */
+    private byte[] stateOf(KernelTask t) {
+        for (;;) {
+            CompletableFuture<byte[]> request;
+            synchronized (t) {
+                SyscallStatus st = t.status();
+                if (st != SyscallStatus.QUEUED && st != SyscallStatus.RUNNING) {
+                    return null;
+                }
+                Generation parked = t.generation;
+                if (parked != null) { // no worker holds it: taking it back needs this lock
+                    t.checkpointTokens = parked.tokens();
+                    return snapshotOrEmpty(parked);
+                }
+                if (t.unsteppable || (st == SyscallStatus.QUEUED && t.startNanos == 0)) {
+                    return new byte[0];
+                }
+                request = t.checkpointRequest;
+                if (request == null) {
+                    request = t.checkpointRequest = new CompletableFuture<>();
+                }
+            }
+            try {
+                // the worker answers at its next step; if it parks or finishes first, look again
+                return request.get(CHECKPOINT_WAIT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // not answered yet: the task may have been parked, finished or not stepped; look again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SyscallException("interrupted while capturing syscall " + t.id);
+            } catch (ExecutionException e) {
+                return new byte[0]; // its backend cannot snapshot: it runs again from its query
+            }
+        }
+    }
+
+    private static byte[] snapshotOrEmpty(Generation g) {
+        try {
+            return g.snapshot();
+        } catch (UnsupportedOperationException e) {
+            return new byte[0];
         }
     }
 
@@ -500,7 +659,8 @@ public final class KernelRouter implements Kernel {
     /** Puts a generation that used up its slice back in its queue, its state kept in the task. */
     private void preempt(KernelTask t, ResourceQueue q) {
         t.preemptions++;
-        events.preempted(t, t.generation.tokens());
+        Generation g = t.generation;
+        events.preempted(t, g == null ? 0 : g.tokens());
         if (t.transition(SyscallStatus.RUNNING, SyscallStatus.QUEUED) && !q.requeue(t)
                 && t.transition(SyscallStatus.QUEUED, SyscallStatus.CANCELLED)) {
             finish(t, SyscallStatus.CANCELLED, null, "the kernel stopped before the generation could continue");
@@ -513,17 +673,25 @@ public final class KernelRouter implements Kernel {
 
     private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error) {
         t.endNanos = clock.nanoTime();
-        Generation kept = t.generation;
-        if (kept != null) {
+        Generation kept;
+        synchronized (t) {
+            kept = t.generation;
             t.generation = null;
+        }
+        if (kept != null) {
             kept.close(); // a preempted generation that will not continue
         }
+        serveCheckpoint(t, null);
         t.error = error;
         ResourceQueue q = queues.get(t.resource);
         t.agent.finished.increment();
         boolean late = t.endNanos > t.deadlineNanos;
         if (late) {
             q.deadlineMisses.increment();
+        }
+        ContextManager cm = contexts;
+        if (cm != null) {
+            cm.finished(t.syscall, status, result); // before the caller sees the result: its context includes it
         }
         // the caller sees the result first; the event follows (events of one syscall still keep their order)
         switch (status) {
@@ -861,6 +1029,18 @@ public final class KernelRouter implements Kernel {
     void unsetStorageManager(StorageManager s) {
         if (this.storage == s) {
             this.storage = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setContextManager(ContextManager c) {
+        this.contexts = c;
+    }
+
+    void unsetContextManager(ContextManager c) {
+        if (this.contexts == c) {
+            this.contexts = null;
         }
     }
 

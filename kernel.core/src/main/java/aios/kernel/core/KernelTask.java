@@ -50,8 +50,17 @@ final class KernelTask implements Task, SyscallHandle {
     volatile String error;
     /** Set by cancel while the task runs: the worker reports it cancelled, whatever the service returned. */
     volatile boolean cancelRequested;
-    /** A preempted generation's state, kept while the task waits for its next slice; {@code null} otherwise. */
+    /**
+     * A preempted generation's state, kept while the task waits for its next slice (or a resumed one's before its
+     * first); {@code null} otherwise. Taken and put back under {@code this}, so a checkpoint never sees it in use.
+     */
     volatile aios.kernel.api.llm.Generation generation;
+    /** A checkpoint waiting for the running generation's next step; guarded by {@code this}. */
+    volatile CompletableFuture<byte[]> checkpointRequest;
+    /** Tokens of the generation when the last checkpoint captured it. */
+    volatile int checkpointTokens;
+    /** Its backend runs it to the end in one call: it cannot be captured while it runs. */
+    volatile boolean unsteppable;
     /** How often the task was preempted. */
     volatile int preemptions;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.GenerationCheckpoint;
 import aios.kernel.api.SyscallHandle;
 import aios.kernel.api.event.KernelEvents;
 import aios.kernel.api.llm.Generation;
@@ -156,6 +157,58 @@ class PreemptionTest {
         }
         assertEquals(uninterrupted(q), resumed.result().text());
         assertThrows(IllegalArgumentException.class, () -> backend.resume(q, new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void aCheckpointCapturesWaitingAndRunningGenerations_andResumeContinuesEachExactly() throws Exception {
+        start(2);
+        LlmQuery qa = generation("a", 3000, 1);
+        LlmQuery qb = generation("b", 3000, 2);
+        SyscallHandle a = kernel.submit(qa);
+        SyscallHandle b = kernel.submit(qb);
+        // they take turns, two tokens at a time, once both are in
+        while (backend.log.stream().filter(e -> e.startsWith("b#")).count() < 10) {
+            Thread.sleep(1);
+        }
+        // one of the two runs while the other waits: both are captured, and both go on
+        List<GenerationCheckpoint> cps = new ArrayList<>(kernel.checkpoint("a"));
+        cps.addAll(kernel.checkpoint("b"));
+        assertEquals(2, cps.size());
+        for (GenerationCheckpoint cp : cps) {
+            assertTrue(cp.tokens() > 0 && cp.state().length > 0, cp.query().agent() + " had started: " + cp.tokens());
+            SyscallHandle continued = kernel.resume(cp.query(), cp.state());
+            assertEquals(uninterrupted(cp.query()),
+                    ((LlmResult) continued.result().toCompletableFuture().get(10, TimeUnit.SECONDS)).text(),
+                    "agent " + cp.query().agent() + " resumed at token " + cp.tokens());
+        }
+        assertEquals(uninterrupted(qa), ((LlmResult) a.result().toCompletableFuture().get(10, TimeUnit.SECONDS)).text());
+        assertEquals(uninterrupted(qb), ((LlmResult) b.result().toCompletableFuture().get(10, TimeUnit.SECONDS)).text());
+        assertEquals(List.of(), kernel.checkpoint("a"), "a finished generation is not captured");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> kernel.resume(qa, new byte[] {1, 2, 3}));
+        assertTrue(bad.getMessage().contains("cannot be resumed: not a snapshot of the stepping backend"),
+                bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> kernel.checkpoint("nobody"));
+    }
+
+    @Test
+    void aGenerationThatHasNotStartedIsCapturedAsItsQuery() throws Exception {
+        start(2);
+        GatedBackend gate = new GatedBackend();
+        kernel.addLlmBackend(null, gate);
+        SyscallHandle hold = kernel.submit(new LlmQuery("a", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
+                Sampling.DEFAULT, "gated", Scheduling.DEFAULT));
+        gate.awaitEntered(1);
+        LlmQuery qc = generation("c", 30, 3);
+        kernel.submit(qc);
+        GenerationCheckpoint cp = kernel.checkpoint("c").getFirst();
+        assertEquals(0, cp.tokens());
+        assertEquals(0, cp.state().length);
+        assertEquals(qc, cp.query());
+        gate.permits.release();
+        hold.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SyscallHandle again = kernel.resume(cp.query(), cp.state());
+        assertEquals(uninterrupted(qc), ((LlmResult) again.result().toCompletableFuture().get(10, TimeUnit.SECONDS)).text());
     }
 
     @Test

@@ -58,7 +58,7 @@ public class LocalModelIT {
     }
 
     /** The test model: in the directories of AIOS_MODELS, else in ../shared/models beside the project root. */
-    private static Path model() {
+    static Path model() {
         String env = System.getenv("AIOS_MODELS");
         String dirs = env != null && !env.isBlank() ? env
                 : Path.of("").toAbsolutePath().getParent().resolve("../shared/models").normalize().toString();
@@ -127,7 +127,7 @@ public class LocalModelIT {
                 Scheduling.DEFAULT);
     }
 
-    private static Dictionary<String, Object> props(String key, Object value) {
+    static Dictionary<String, Object> props(String key, Object value) {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(key, value);
         return p;
@@ -138,7 +138,7 @@ public class LocalModelIT {
     }
 
     /** Waits for what ConfigAdmin and DS do in the background. */
-    private static <T> T await(String what, Probe<T> probe) throws Exception {
+    static <T> T await(String what, Probe<T> probe) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (T value = probe.get(); ; value = probe.get()) {
             if (value != null) {

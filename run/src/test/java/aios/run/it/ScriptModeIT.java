@@ -61,7 +61,37 @@ public class ScriptModeIT {
         assertTrue(r.stdout, r.stdout.matches("(?s).*status +COMPLETED.*"));
         Result unknown = runScript("aios:wait 77");
         assertEquals(1, unknown.status);
-        assertTrue(unknown.stderr, unknown.stderr.contains("syscall 77 was not submitted from this shell"));
+        assertTrue(unknown.stderr, unknown.stderr.contains("syscall 77 was not submitted or restored from this shell"));
+    }
+
+    @Test
+    public void aContextSavedMidGeneration_continuesAfterARestartWithTheUninterruptedText() throws Exception {
+        String a = "--tokens 300 --temperature 0.8 --seed 7 llm Tom had a dog";
+        Path work = newWorkDir();
+        // three agents take turns two tokens at a time; when c's short generation is done, a is well under way
+        Result first = runScript(work, "aios:policy llm rr slice.tokens=2\n"
+                + "aios:submit --agent ctx-a " + a + "\n"
+                + "aios:submit --agent ctx-b --tokens 300 --temperature 0.9 --seed 8 llm Once upon a time\n"
+                + "c = aios:submit --agent ctx-c --tokens 40 llm The sun was\n"
+                + "aios:wait $c\n"
+                + "ctx:snapshot ctx-a");
+        assertEquals("exit status; stderr:\n" + first.stderr, 0, first.status);
+        java.util.regex.Matcher saved = java.util.regex.Pattern.compile(
+                "saved snapshot 1 of agent ctx-a: (\\d+) bytes, 0 messages, 1 unfinished generations").matcher(first.stdout);
+        assertTrue(first.stdout, saved.find());
+        assertTrue("the generation's state was saved, not just its query: " + saved.group(1),
+                Long.parseLong(saved.group(1)) > 10_000);
+
+        Result restored = runScript(work, "ctx:restore ctx-a\naios:wait 1");
+        assertEquals("exit status; stderr:\n" + restored.stderr, 0, restored.status);
+        assertTrue(restored.stdout, restored.stdout.startsWith("restored snapshot 1 of agent ctx-a (0 messages)\n"
+                + "syscall 1 continues as 1\n"));
+
+        Result alone = runScript("id = aios:submit --agent solo " + a + "\naios:wait $id");
+        assertEquals("exit status; stderr:\n" + alone.stderr, 0, alone.status);
+        String text = alone.stdout.strip();
+        assertTrue("a long text: " + text, text.length() > 300);
+        assertTrue("restored:\n" + restored.stdout + "\nuninterrupted:\n" + text, restored.stdout.strip().endsWith(text));
     }
 
     private record Result(int status, String stdout, String stderr) {

@@ -39,6 +39,16 @@ public final class KernelEvents {
     /** A queue fell back to FIFO because its policy went away or misbehaved. Adds error. */
     public static final String POLICY_FALLBACK = "aios/queue/POLICY_FALLBACK";
 
+    /**
+     * An agent reached one of its resource limits: a syscall was refused or a generation stopped. Properties:
+     * agent, limit, used, maximum, error.
+     */
+    public static final String LIMIT_EXCEEDED = "aios/context/LIMIT_EXCEEDED";
+    /** An agent's context was saved. Properties: agent, snapshot, bytes, generations. */
+    public static final String CONTEXT_SAVED = "aios/context/SAVED";
+    /** An agent's context was restored. Properties: agent, snapshot, generations. */
+    public static final String CONTEXT_RESTORED = "aios/context/RESTORED";
+
     /** Syscall id (Long). */
     public static final String ID = "syscall.id";
     /** Agent name (String). */
@@ -77,4 +87,17 @@ public final class KernelEvents {
     public static final String MOVED = "moved";
     /** Microseconds dispatch was paused for a switch (Long). */
     public static final String PAUSE = "pause.us";
+
+    /** Which limit, on LIMIT_EXCEEDED: tokens, syscalls, wall.time or memory.bytes (String). */
+    public static final String LIMIT = "limit";
+    /** The agent's usage of that limit (Long; milliseconds for wall.time). */
+    public static final String USED = "used";
+    /** The limit's value (Long; milliseconds for wall.time). */
+    public static final String MAXIMUM = "maximum";
+    /** A context snapshot's number (Long). */
+    public static final String SNAPSHOT = "snapshot";
+    /** Size in bytes (Long). */
+    public static final String BYTES = "bytes";
+    /** Generations held by a snapshot (Integer). */
+    public static final String GENERATIONS = "generations";
 }

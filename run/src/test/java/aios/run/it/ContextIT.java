@@ -1,0 +1,242 @@
+package aios.run.it;
+
+import static aios.run.it.LocalModelIT.await;
+import static aios.run.it.LocalModelIT.props;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import aios.kernel.api.Kernel;
+import aios.kernel.api.SyscallHandle;
+import aios.kernel.api.SyscallRejectedException;
+import aios.kernel.api.context.ContextManager;
+import aios.kernel.api.context.ContextSnapshot;
+import aios.kernel.api.context.ResourceLimits;
+import aios.kernel.api.context.RestoredContext;
+import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.llm.LlmBackend;
+import aios.kernel.api.syscall.LlmAction;
+import aios.kernel.api.syscall.LlmQuery;
+import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Resource;
+import aios.kernel.api.syscall.Role;
+import aios.kernel.api.syscall.Sampling;
+import aios.kernel.api.syscall.Scheduling;
+import aios.kernel.api.syscall.SyscallResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The shipped context manager with the kernel and the local model: resource limits refuse what passes them with a
+ * clear error and an event, and a context saved while its generations take turns under round robin is restored
+ * into generations that end with exactly the text of uninterrupted runs.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ContextIT {
+
+    private static final String MODEL = "stories260K";
+
+    private BundleContext context;
+    private Kernel kernel;
+    private ContextManager contexts;
+    private LlmBackend backend;
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+
+    @Configuration
+    public Option[] config() {
+        return KernelOptions.kernel();
+    }
+
+    @Before
+    public void setUp() throws Exception {
+        context = FrameworkUtil.getBundle(ContextIT.class).getBundleContext();
+        ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
+        Hashtable<String, Object> engine = new Hashtable<>();
+        engine.put("model", LocalModelIT.model().toString());
+        context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
+        Hashtable<String, Object> oneWorker = new Hashtable<>();
+        oneWorker.put("llm.workers", 1);
+        context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
+        kernel = context.getService(context.getServiceReference(Kernel.class));
+        contexts = await("the context manager", () -> {
+            ServiceReference<ContextManager> r = context.getServiceReference(ContextManager.class);
+            return r == null ? null : context.getService(r);
+        });
+        backend = await("the local backend serving " + MODEL, () -> {
+            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, "(aios.llm.name=local)")) {
+                LlmBackend b = context.getService(r);
+                if (b != null && b.models().equals(List.of(MODEL))) {
+                    return b;
+                }
+            }
+            return null;
+        });
+        await("one llm worker", () -> kernel.queues().stream()
+                .anyMatch(q -> q.resource() == Resource.LLM && q.workers() == 1) ? true : null);
+        context.registerService(EventHandler.class, events::add, props(EventConstants.EVENT_TOPIC, "aios/*"));
+    }
+
+    private static LlmQuery query(String agent, String prompt, Sampling sampling) {
+        return new LlmQuery(agent, List.of(Message.user(prompt)), List.of(), LlmAction.CHAT, sampling, MODEL,
+                Scheduling.DEFAULT);
+    }
+
+    private static LlmQuery greedy(String agent, int tokens) {
+        return query(agent, "Once upon a time", new Sampling(tokens, 0, 1, null));
+    }
+
+    private static SyscallResult result(SyscallHandle h) throws Exception {
+        return h.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private Event event(String topic, String agent) throws Exception {
+        return await(topic + " of " + agent, () -> events.stream()
+                .filter(e -> e.getTopic().equals(topic) && agent.equals(e.getProperty(KernelEvents.AGENT)))
+                .findFirst().orElse(null));
+    }
+
+    private static void assertRefused(String expected, Runnable submit) {
+        SyscallRejectedException e = assertThrows(SyscallRejectedException.class, submit::run);
+        assertEquals(SyscallRejectedException.Reason.LIMIT_EXCEEDED, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains(expected));
+    }
+
+    @Test
+    public void aSyscallLimitAdmitsExactlyThatManyThenRefusesWithAClearErrorAndAnEvent() throws Exception {
+        kernel.register("sys3");
+        contexts.setLimits("sys3", ResourceLimits.NONE.withSyscalls(3));
+        for (int i = 0; i < 3; i++) {
+            result(kernel.submit(greedy("sys3", 3)));
+        }
+        assertRefused("agent 'sys3' has reached its syscalls limit (3 used of 3): raise it with ctx:limit sys3 "
+                + "--syscalls N", () -> kernel.submit(greedy("sys3", 3)));
+        Event e = event(KernelEvents.LIMIT_EXCEEDED, "sys3");
+        assertEquals("syscalls", e.getProperty(KernelEvents.LIMIT));
+        assertEquals(3L, e.getProperty(KernelEvents.USED));
+        assertEquals(3L, contexts.context("sys3").orElseThrow().usage().syscalls());
+    }
+
+    @Test
+    public void aTokenLimitStopsAGenerationAtExactlyTheLimit_andRefusesTheNextOne() throws Exception {
+        kernel.register("tok12");
+        contexts.setLimits("tok12", ResourceLimits.NONE.withTokens(12));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> result(kernel.submit(greedy("tok12", 50))));
+        assertTrue(failed.getCause().getMessage(), failed.getCause().getMessage()
+                .contains("agent 'tok12' has reached its tokens limit (12 used of 12)"));
+        assertEquals(12L, contexts.context("tok12").orElseThrow().usage().generatedTokens());
+        assertRefused("tokens limit", () -> kernel.submit(greedy("tok12", 5)));
+        assertEquals("tokens", event(KernelEvents.LIMIT_EXCEEDED, "tok12").getProperty(KernelEvents.LIMIT));
+    }
+
+    @Test
+    public void memoryAndWallTimeLimitsRefuseOnceReached() throws Exception {
+        kernel.register("mem64");
+        contexts.setLimits("mem64", ResourceLimits.NONE.withMemoryBytes(64));
+        result(kernel.submit(greedy("mem64", 30))); // its conversation now holds more than 64 bytes
+        assertTrue(contexts.context("mem64").orElseThrow().usage().memoryBytes() > 64);
+        assertRefused("agent 'mem64' has reached its memory.bytes limit", () -> kernel.submit(greedy("mem64", 3)));
+
+        Instant registered = Instant.now();
+        kernel.register("wall1");
+        contexts.setLimits("wall1", ResourceLimits.NONE.withWallTime(Duration.ofSeconds(1)));
+        result(kernel.submit(greedy("wall1", 3)));
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), registered.plusMillis(1100)).toMillis()));
+        assertRefused("agent 'wall1' has reached its wall.time limit", () -> kernel.submit(greedy("wall1", 3)));
+    }
+
+    @Test
+    public void contextsSavedWhileGenerationsTakeTurns_areRestoredIntoTheSameTexts() throws Exception {
+        kernel.switchPolicy(Resource.LLM, "rr", Map.of("slice.tokens", "2"));
+        List<String> agents = List.of("ctx-a", "ctx-b", "ctx-c");
+        List<LlmQuery> queries = List.of(query("ctx-a", "Tom had a dog", new Sampling(300, 0.8, 0.95, 7L)),
+                query("ctx-b", "Once upon a time", new Sampling(300, 0.9, 1, 8L)),
+                query("ctx-c", "The sun was", new Sampling(300, 0.7, 0.9, 9L)));
+        List<String> alone = new ArrayList<>();
+        for (LlmQuery q : queries) {
+            alone.add(backend.complete(q).text());
+            kernel.register(q.agent());
+        }
+        List<SyscallHandle> originals = new ArrayList<>();
+        for (LlmQuery q : queries) {
+            originals.add(kernel.submit(q));
+        }
+        for (String a : agents) { // each has started and been switched out at least once
+            event(KernelEvents.PREEMPTED, a);
+        }
+        List<ContextSnapshot> saved = new ArrayList<>();
+        for (String a : agents) {
+            ContextSnapshot s = contexts.snapshot(a);
+            assertEquals(1, s.generations());
+            assertTrue("the generation's state is in the snapshot: " + s.bytes() + " bytes", s.bytes() > 10_000);
+            saved.add(s);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("the original of " + agents.get(i) + " goes on undisturbed", alone.get(i),
+                    ((LlmResult) result(originals.get(i))).text());
+        }
+        assertEquals(List.of(Role.USER, Role.ASSISTANT), contexts.context("ctx-a").orElseThrow().conversation()
+                .stream().map(Message::role).toList());
+        for (int i = 0; i < 3; i++) {
+            RestoredContext r = contexts.restore(agents.get(i), null);
+            assertEquals(saved.get(i).id(), r.snapshot().id());
+            assertEquals(List.of(originals.get(i).id()), List.copyOf(r.resumed().keySet()));
+            assertEquals("restored " + agents.get(i), alone.get(i),
+                    ((LlmResult) result(r.resumed().values().iterator().next())).text());
+        }
+        event(KernelEvents.CONTEXT_SAVED, "ctx-b");
+        event(KernelEvents.CONTEXT_RESTORED, "ctx-b");
+        kernel.switchPolicy(Resource.LLM, "fifo");
+    }
+
+    @Test
+    public void aDamagedOrMissingSnapshotIsRefusedAndNothingRuns() throws Exception {
+        kernel.register("dmg");
+        result(kernel.submit(greedy("dmg", 5)));
+        ContextSnapshot s = contexts.snapshot("dmg");
+        assertEquals(2, s.messages());
+        Path file = Path.of(context.getProperty("aios.data")).resolve("contexts/dmg/" + s.id() + ".ctx");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        long submitted = kernel.agents().stream().filter(a -> a.name().equals("dmg")).findFirst().orElseThrow()
+                .submitted();
+
+        IllegalArgumentException damaged = assertThrows(IllegalArgumentException.class,
+                () -> contexts.restore("dmg", s.id()));
+        assertTrue(damaged.getMessage(), damaged.getMessage().contains(file + " is damaged or truncated"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> contexts.restore("dmg", 99L));
+        assertTrue(missing.getMessage(), missing.getMessage().contains("agent 'dmg' has no snapshot 99"));
+        IllegalArgumentException escape = assertThrows(IllegalArgumentException.class,
+                () -> contexts.restore("../dmg", null));
+        assertTrue(escape.getMessage(), escape.getMessage().contains("agent name '../dmg' is not valid"));
+        assertEquals(submitted, kernel.agents().stream().filter(a -> a.name().equals("dmg")).findFirst().orElseThrow()
+                .submitted());
+        assertEquals(2, contexts.context("dmg").orElseThrow().conversation().size());
+    }
+}
