@@ -1,7 +1,6 @@
 package aios.manager.context;
 
 import aios.kernel.api.syscall.Message;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,9 +33,30 @@ final class LiveContext {
     void conversation(List<Message> messages) {
         long bytes = 0;
         for (Message m : messages) {
-            bytes += m.content().getBytes(StandardCharsets.UTF_8).length;
+            bytes += utf8Length(m.content());
         }
         conversation = new Conversation(List.copyOf(messages), bytes);
+    }
+
+    /** The UTF-8 size of {@code s}, without encoding it (this runs on every LLM syscall). */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                n++; // a lone surrogate is encoded as '?'
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     long memoryBytes() {
