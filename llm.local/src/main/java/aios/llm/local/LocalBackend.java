@@ -125,6 +125,10 @@ public final class LocalBackend implements LlmBackend {
             @org.apache.felix.service.command.Parameter(names = "--tokens", absentValue = "256") int tokens,
             @org.apache.felix.service.command.Descriptor("0 for greedy decoding")
             @org.apache.felix.service.command.Parameter(names = "--temperature", absentValue = "0") double temperature,
+            @org.apache.felix.service.command.Descriptor("nucleus sampling mass")
+            @org.apache.felix.service.command.Parameter(names = "--top-p", absentValue = "1") double topP,
+            @org.apache.felix.service.command.Descriptor("draw from this many most likely tokens only; 0 for no limit")
+            @org.apache.felix.service.command.Parameter(names = "--top-k", absentValue = "0") int topK,
             @org.apache.felix.service.command.Descriptor("random seed for sampling")
             @org.apache.felix.service.command.Parameter(names = "--seed", absentValue = "-1") long seed,
             @org.apache.felix.service.command.Descriptor("the prompt") String... prompt) throws Exception {
@@ -142,7 +146,7 @@ public final class LocalBackend implements LlmBackend {
             name = null;
         }
         LlmQuery q = new LlmQuery("shell", List.of(Message.user(String.join(" ", prompt))), List.of(),
-                aios.kernel.api.syscall.LlmAction.CHAT, new Sampling(tokens, temperature, 1.0, seed < 0 ? null : seed),
+                aios.kernel.api.syscall.LlmAction.CHAT, new Sampling(tokens, temperature, topP, seed < 0 ? null : seed, topK),
                 name, aios.kernel.api.syscall.Scheduling.DEFAULT);
         return engine.complete(q).text();
     }
@@ -166,7 +170,7 @@ public final class LocalBackend implements LlmBackend {
         LocalModel model = model(query.model());
         Sampling s = query.sampling();
         long seed = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
-        return LocalGeneration.start(model, prompt(query.messages()), s.maxTokens(), s.temperature(), s.topP(), seed);
+        return LocalGeneration.start(model, prompt(query.messages()), s, seed);
     }
 
     /** Continues the snapshot with the sampling it was started with; {@code query} names no other model. */

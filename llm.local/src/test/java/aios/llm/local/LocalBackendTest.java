@@ -99,11 +99,52 @@ class LocalBackendTest {
         byte[] otherVersion = bytes.clone();
         otherVersion[7] = 9;
         e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherVersion));
-        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 9") && e.getMessage().contains("reads versions 1 to 2"),
+                e.getMessage());
+        byte[] negativeTopK = bytes.clone();
+        java.nio.ByteBuffer.wrap(negativeTopK).putInt(4 + 4 + 8 + 32 + 4 + 4 + 8 + 8, -2);
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, negativeTopK));
+        assertTrue(e.getMessage().contains("corrupt: top-k -2"), e.getMessage());
         byte[] otherModel = bytes.clone();
         otherModel[20] ^= 1; // a byte of the header hash
         e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherModel));
         assertTrue(e.getMessage().contains("has not loaded"), e.getMessage());
+    }
+
+    @Test
+    void topK1AtAHighTemperatureGivesTheGreedyText() throws Exception {
+        String greedy = backend.complete(query("Once upon a time", new Sampling(40, 0, 1, null))).text();
+        assertEquals(greedy, backend.complete(query("Once upon a time", new Sampling(40, 1.5, 1, 3L, 1))).text());
+        assertNotEquals(greedy, backend.complete(query("Once upon a time", new Sampling(40, 1.5, 1, 3L))).text(),
+                "without top-k this temperature leaves the greedy path");
+    }
+
+    @Test
+    void theSnapshotKeepsTopK_andAVersion1SnapshotResumesWithoutALimit() throws Exception {
+        LlmQuery topK = query("Tom had a dog", new Sampling(60, 2.0, 1, 5L, 3));
+        LlmResult whole = backend.complete(topK);
+        assertNotEquals(whole.text(), backend.complete(query("Tom had a dog", new Sampling(60, 2.0, 1, 5L))).text(),
+                "top-k 3 changes what this temperature draws");
+        Generation g = backend.start(topK);
+        while (!g.finished()) {
+            g.step(7);
+            byte[] bytes = g.snapshot();
+            g.close();
+            g = LocalBackend.of(List.of(TestModel.path())).resume(query("x", Sampling.DEFAULT), bytes);
+        }
+        assertEquals(whole, g.result());
+
+        // version 1 had no top-k (the int after top-p): such a snapshot continues as it was started, without one
+        LlmQuery free = query("Tom had a dog", new Sampling(60, 2.0, 1, 5L));
+        Generation v2 = backend.start(free);
+        v2.step(10);
+        byte[] bytes = v2.snapshot();
+        int topKAt = 4 + 4 + 8 + 32 + 4 + 4 + 8 + 8;
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(bytes.length - 4);
+        v1.put(bytes, 0, topKAt).put(bytes, topKAt + 4, bytes.length - topKAt - 4).putInt(4, 1);
+        Generation resumed = backend.resume(free, v1.array());
+        resumed.step(Integer.MAX_VALUE);
+        assertEquals(backend.complete(free), resumed.result());
     }
 
     @Test
@@ -132,12 +173,12 @@ class LocalBackendTest {
 
     @Test
     void theGenerateCommandPrintsTheContinuation_andRefusesAnUnknownModel() throws Exception {
-        assertTrue(backend.generate("", 20, 0, -1, "Once", "upon", "a", "time")
+        assertTrue(backend.generate("", 20, 0, 1, 0, -1, "Once", "upon", "a", "time")
                 .startsWith(", there was a little girl named Lily."));
-        assertTrue(backend.generate(TestModel.path().toString(), 20, 0, -1, "Once upon a time")
+        assertTrue(backend.generate(TestModel.path().toString(), 20, 0, 1, 0, -1, "Once upon a time")
                 .startsWith(", there was a little girl named Lily."), "a model given by its file");
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> backend.generate("nope", 5, 0, -1, "x"));
+                () -> backend.generate("nope", 5, 0, 1, 0, -1, "x"));
         assertTrue(e.getMessage().contains("no model nope"), e.getMessage());
     }
 }
