@@ -17,17 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Runs Llama-architecture GGUF models in this process, in steps the kernel can preempt ({@link #start}) and
- * resume from bytes ({@link #resume}). The prompt is the messages' text joined by newlines (no chat template).
+ * resume from bytes ({@link #resume}). Chat messages are rendered with the model's chat template when it is of a
+ * known family ({@link ChatTemplate}), else as their text, one per line.
  *
  * <p>Models, in this order: the file configured as {@code model} (PID {@code aios.llm.local}); else the
  * {@code .gguf} files in the directories of the {@code AIOS_MODELS} environment variable; else those in
@@ -53,6 +58,10 @@ public final class LocalBackend implements LlmBackend {
     private volatile Map<String, Path> files = Map.of();
     private volatile String searched = "";
     private final Map<String, LocalModel> loaded = new ConcurrentHashMap<>();
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    volatile Logger log;
 
     public LocalBackend() {
     }
@@ -170,7 +179,7 @@ public final class LocalBackend implements LlmBackend {
         LocalModel model = model(query.model());
         Sampling s = query.sampling();
         long seed = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
-        return LocalGeneration.start(model, prompt(query.messages()), s, seed);
+        return LocalGeneration.start(model, query.messages(), s, seed);
     }
 
     /** Continues the snapshot with the sampling it was started with; {@code query} names no other model. */
@@ -183,11 +192,6 @@ public final class LocalBackend implements LlmBackend {
             model(name); // a snapshot may be of any of the models served
         }
         return LocalGeneration.resume(loaded.values(), snapshot);
-    }
-
-    /** The messages as plain text, one per line. */
-    static String prompt(List<Message> messages) {
-        return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
     }
 
     private LocalModel model(String name) throws IOException {
@@ -204,7 +208,14 @@ public final class LocalBackend implements LlmBackend {
         try {
             return loaded.computeIfAbsent(key, k -> {
                 try {
-                    return LocalModel.open(path);
+                    LocalModel m = LocalModel.open(path);
+                    Logger l = log;
+                    if (m.chatTemplateUnrecognised() && l != null) {
+                        l.warn("model {} ({}) has a chat template of no family this engine knows; its chat messages"
+                                + " are given to it as plain text, one per line, which it may follow poorly: {}",
+                                m.name, path, abbreviate(m.chatTemplateText));
+                    }
+                    return m;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -212,5 +223,10 @@ public final class LocalBackend implements LlmBackend {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static String abbreviate(String s) {
+        String line = s.replaceAll("\\s+", " ").strip();
+        return line.length() <= 120 ? line : line.substring(0, 120) + "…";
     }
 }

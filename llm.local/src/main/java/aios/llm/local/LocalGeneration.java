@@ -2,6 +2,7 @@ package aios.llm.local;
 
 import aios.kernel.api.llm.Generation;
 import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
 import aios.kernel.api.syscall.Sampling;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -46,15 +47,18 @@ final class LocalGeneration implements Generation {
     }
 
     /**
-     * A new generation of {@code prompt} (BOS is put in front).
+     * A new generation answering {@code messages}, rendered as the model's chat template says
+     * ({@link LocalModel#prompt}).
      *
-     * @throws IllegalArgumentException if the prompt does not fit the model's context, naming the limit
+     * @throws IllegalArgumentException if the prompt is empty or does not fit the model's context, naming the limit
      */
-    static LocalGeneration start(LocalModel model, String prompt, Sampling sampling, long seed) {
-        List<Integer> tokens = new ArrayList<>();
-        tokens.add(model.tokenizer.bos());
-        tokens.addAll(model.tokenizer.encode(prompt));
+    static LocalGeneration start(LocalModel model, List<Message> messages, Sampling sampling, long seed) {
+        List<Integer> tokens = model.prompt(messages);
         int context = model.network.config().context();
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("the prompt is empty and model " + model.name
+                    + " adds no BOS token: give a message with some text");
+        }
         if (tokens.size() >= context) {
             throw new IllegalArgumentException("the prompt is " + tokens.size() + " tokens; model " + model.name
                     + " has a context of " + context + " tokens, which must also hold the answer — shorten the prompt");

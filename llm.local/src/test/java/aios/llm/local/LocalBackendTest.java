@@ -166,12 +166,6 @@ class LocalBackendTest {
     }
 
     @Test
-    void thePromptIsTheMessagesOnePerLine() {
-        assertEquals("You tell stories.\nTell one.", LocalBackend.prompt(
-                List.of(Message.system("You tell stories."), Message.user("Tell one."))));
-    }
-
-    @Test
     void theGenerateCommandPrintsTheContinuation_andRefusesAnUnknownModel() throws Exception {
         assertTrue(backend.generate("", 20, 0, 1, 0, -1, "Once", "upon", "a", "time")
                 .startsWith(", there was a little girl named Lily."));
