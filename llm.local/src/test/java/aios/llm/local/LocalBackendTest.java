@@ -112,6 +112,52 @@ class LocalBackendTest {
     }
 
     @Test
+    void withoutAModelTheBackendSaysWhereToPutOne_andServesOnePutThere(@TempDir Path empty) throws Exception {
+        LocalBackend none = new LocalBackend();
+        none.configure("", empty.toString());
+        assertEquals(List.of(), none.models());
+        IOException e = assertThrows(IOException.class, () -> none.complete(query("hi", Sampling.DEFAULT)));
+        assertTrue(e.getMessage().contains("put a .gguf file in " + empty) && e.getMessage().contains("AIOS_MODELS"),
+                e.getMessage());
+
+        Files.copy(TestModel.path(), empty.resolve("tiny.gguf"));
+        assertEquals(List.of("tiny"), none.models());
+        assertEquals("tiny", none.complete(query("Once upon a time", new Sampling(5, 0, 1, null))).model());
+    }
+
+    @Test
+    void aConfiguredModelFileThatDoesNotExistLeavesTheBackendUp_failingEachCallNamingThePath(@TempDir Path dir)
+            throws Exception {
+        Path missing = dir.resolve("llama-7b.gguf");
+        LocalBackend b = new LocalBackend();
+        b.activate(config(missing.toString())); // throws nothing: the service stays registered
+        assertEquals(List.of(), b.models());
+        IOException e = assertThrows(IOException.class, () -> b.start(query("hi", Sampling.DEFAULT)));
+        assertTrue(e.getMessage().contains("the model file " + missing + " configured as model in aios.llm.local "
+                + "does not exist: put the .gguf file there"), e.getMessage());
+        assertEquals(e.getMessage() + "\n", new EngineCommands(b).models(), "llm:models says why it lists none");
+
+        Files.copy(TestModel.path(), missing);
+        assertEquals(List.of("llama-7b"), b.models(), "the file put where the error said is served");
+        assertTrue(b.complete(query("Once upon a time", new Sampling(20, 0, 1, null))).text()
+                .startsWith(", there was a little girl named Lily."));
+    }
+
+    static LocalBackend.Config config(String model) {
+        return new LocalBackend.Config() {
+            @Override
+            public String model() {
+                return model;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return LocalBackend.Config.class;
+            }
+        };
+    }
+
+    @Test
     void topK1AtAHighTemperatureGivesTheGreedyText() throws Exception {
         String greedy = backend.complete(query("Once upon a time", new Sampling(40, 0, 1, null))).text();
         assertEquals(greedy, backend.complete(query("Once upon a time", new Sampling(40, 1.5, 1, 3L, 1))).text());
@@ -148,15 +194,6 @@ class LocalBackendTest {
     }
 
     @Test
-    void withoutAModelTheBackendSaysWhereToPutOne(@TempDir Path empty) throws Exception {
-        LocalBackend none = LocalBackend.of(LocalBackend.scan(empty.toString()));
-        assertEquals(List.of(), none.models());
-        IOException e = assertThrows(IOException.class, () -> none.complete(query("hi", Sampling.DEFAULT)));
-        assertTrue(e.getMessage().contains("put a .gguf file in") && e.getMessage().contains("AIOS_MODELS"),
-                e.getMessage());
-    }
-
-    @Test
     void findsTheModelFilesOfADirectoryList(@TempDir Path dir) throws Exception {
         Files.copy(TestModel.path(), dir.resolve("b.gguf"));
         Files.copy(TestModel.path(), dir.resolve("a.gguf"));
@@ -165,14 +202,4 @@ class LocalBackendTest {
         assertEquals(List.of("a", "b"), two.models());
     }
 
-    @Test
-    void theGenerateCommandPrintsTheContinuation_andRefusesAnUnknownModel() throws Exception {
-        assertTrue(backend.generate("", 20, 0, 1, 0, -1, "Once", "upon", "a", "time")
-                .startsWith(", there was a little girl named Lily."));
-        assertTrue(backend.generate(TestModel.path().toString(), 20, 0, 1, 0, -1, "Once upon a time")
-                .startsWith(", there was a little girl named Lily."), "a model given by its file");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> backend.generate("nope", 5, 0, 1, 0, -1, "x"));
-        assertTrue(e.getMessage().contains("no model nope"), e.getMessage());
-    }
 }

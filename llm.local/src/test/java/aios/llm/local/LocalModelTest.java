@@ -66,6 +66,7 @@ class LocalModelTest {
         LlmResult r = b.complete(chat(messages, "chatty"));
         assertEquals(expected.size(), r.promptTokens());
         assertEquals("chatty", r.model());
+        assertEquals("llama-2-sys-strip", new EngineCommands(b).models().lines().toList().get(1).split(" +")[1]);
     }
 
     @Test
@@ -87,5 +88,7 @@ class LocalModelTest {
         assertTrue(warnings.getFirst().startsWith("model odd (" + file + ") has a chat template of no family"),
                 warnings.getFirst());
         assertTrue(first.startsWith(LlamaModelTest.GOLDEN.substring(0, 60)), "the golden story: " + first);
+        assertTrue(new EngineCommands(b).models().lines().toList().get(1)
+                .matches("odd +not recognised \\(plain\\) +" + java.util.regex.Pattern.quote(file.toString())));
     }
 }
