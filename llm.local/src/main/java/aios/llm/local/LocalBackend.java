@@ -56,7 +56,7 @@ public final class LocalBackend implements LlmBackend {
         String model() default "";
     }
 
-    /** What a model's chat is rendered with, as {@code llm:models} shows it. */
+    /** A model served: its name, file and chat template, as {@code llm:models} shows them. */
     record ModelInfo(String name, Path file, String chatTemplate) {
     }
 
