@@ -46,6 +46,8 @@ public final class SyscallCommands {
             @Descriptor("most tokens to generate") @Parameter(names = "--tokens", absentValue = "256") int tokens,
             @Descriptor("0 for greedy decoding") @Parameter(names = "--temperature", absentValue = "0") double temperature,
             @Descriptor("nucleus sampling mass") @Parameter(names = "--top-p", absentValue = "1") double topP,
+            @Descriptor("draw from this many most likely tokens only (before top-p); 0 for no limit")
+            @Parameter(names = "--top-k", absentValue = "0") int topK,
             @Descriptor("random seed (sampled generations)") @Parameter(names = "--seed", absentValue = "-1") long seed,
             @Descriptor("priority, larger is more urgent") @Parameter(names = "--priority", absentValue = "0") int priority,
             @Descriptor("model name (llm:models lists them); default: the default backend's")
@@ -61,7 +63,7 @@ public final class SyscallCommands {
         }
         kernel.register(agent);
         LlmQuery query = new LlmQuery(agent, List.of(Message.user(String.join(" ", prompt))), List.of(), LlmAction.CHAT,
-                new Sampling(tokens, temperature, topP, seed < 0 ? null : seed), model.isEmpty() ? null : model,
+                new Sampling(tokens, temperature, topP, seed < 0 ? null : seed, topK), model.isEmpty() ? null : model,
                 Scheduling.priority(priority));
         SyscallHandle h = kernel.submit(query);
         follow(h);

@@ -4,7 +4,6 @@ import aios.kernel.api.llm.Generation;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.LlmResult;
-import aios.kernel.api.syscall.Message;
 import aios.kernel.api.syscall.Sampling;
 import java.io.File;
 import java.io.IOException;
@@ -12,29 +11,37 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Runs Llama-architecture GGUF models in this process, in steps the kernel can preempt ({@link #start}) and
- * resume from bytes ({@link #resume}). The prompt is the messages' text joined by newlines (no chat template).
+ * resume from bytes ({@link #resume}). Chat messages are rendered with the model's chat template when it is of a
+ * known family ({@link ChatTemplate}), else as their text, one per line.
  *
  * <p>Models, in this order: the file configured as {@code model} (PID {@code aios.llm.local}); else the
  * {@code .gguf} files in the directories of the {@code AIOS_MODELS} environment variable; else those in
- * {@code ./models/}. Each is loaded on first use and then shared. Thread-safe: generations are independent.
+ * {@code ./models/}. While there is none the backend is up and every LLM syscall fails at once saying where to
+ * put one; the next call looks again. Each model is loaded on first use and then shared. Thread-safe:
+ * generations are independent.
  */
-@Component(service = LlmBackend.class, configurationPid = LocalBackend.PID, property = {LlmBackend.NAME + "=local",
-        "osgi.command.scope=llm", "osgi.command.function=models", "osgi.command.function=generate"})
+@Component(service = {LlmBackend.class, LocalBackend.class}, configurationPid = LocalBackend.PID,
+        property = LlmBackend.NAME + "=local")
 @Designate(ocd = LocalBackend.Config.class)
 public final class LocalBackend implements LlmBackend {
 
@@ -49,10 +56,28 @@ public final class LocalBackend implements LlmBackend {
         String model() default "";
     }
 
-    /** Model name → file, the default first. */
+    /** A model served: its name, file and chat template, as {@code llm:models} shows them. */
+    record ModelInfo(String name, Path file, String chatTemplate) {
+    }
+
+    /** Finds the model files, the default first. */
+    private interface Finder {
+        List<Path> find() throws IOException;
+    }
+
+    /** Where models are looked for, and what to tell a user who finds none there. */
+    private record Source(Finder finder, String none) {
+    }
+
+    private volatile Source source = new Source(List::of, "the local LLM backend is not active");
+    /** Model name → file, the default first; empty until a model is found. */
     private volatile Map<String, Path> files = Map.of();
-    private volatile String searched = "";
+    private volatile String listingFailure;
     private final Map<String, LocalModel> loaded = new ConcurrentHashMap<>();
+
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    volatile Logger log;
 
     public LocalBackend() {
     }
@@ -60,36 +85,59 @@ public final class LocalBackend implements LlmBackend {
     /** A backend serving these model files (the first is the default). */
     static LocalBackend of(List<Path> models) {
         LocalBackend b = new LocalBackend();
-        b.use(models, models.toString());
+        b.source = new Source(() -> models, "the local LLM backend has no model: it was given none");
         return b;
     }
 
+    /**
+     * Finds the models. A configured file that does not exist leaves the backend up without a model, so that an
+     * LLM syscall fails with an error saying what to correct rather than with "no backend".
+     */
     @Activate
-    void activate(Config config) throws IOException {
-        List<Path> found;
-        String where;
-        if (!config.model().isBlank()) {
-            Path p = Path.of(config.model());
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("the model file " + p.toAbsolutePath() + " configured as model in " + PID
-                        + " does not exist");
-            }
-            found = List.of(p);
-            where = p.toString();
-        } else {
-            String env = System.getenv(ENV);
-            where = env != null && !env.isBlank() ? env + " (" + ENV + ")" : Path.of("models").toAbsolutePath().toString();
-            found = scan(env != null && !env.isBlank() ? env : "models");
-        }
-        use(found, where);
+    void activate(Config config) {
+        configure(config.model(), System.getenv(ENV));
     }
 
-    private void use(List<Path> models, String where) {
-        Map<String, Path> m = new LinkedHashMap<>();
-        models.forEach(p -> m.putIfAbsent(LocalModel.nameOf(p), p));
-        files = m;
-        searched = where;
+    /** Looks for models in the file {@code model}, or if blank in the directories of {@code env} or ./models. */
+    void configure(String model, String env) {
+        if (!model.isBlank()) {
+            Path p = Path.of(model).toAbsolutePath();
+            source = new Source(() -> Files.isRegularFile(p) ? List.of(p) : List.of(), "the model file " + p
+                    + " configured as model in " + PID + " does not exist: put the .gguf file there, or set model in "
+                    + PID + " to another file (or to nothing, for the .gguf files in the directories of " + ENV
+                    + ", else in ./models)");
+        } else {
+            boolean fromEnv = env != null && !env.isBlank();
+            String dirs = fromEnv ? env : "models";
+            String where = fromEnv ? env + " (" + ENV + ")" : Path.of("models").toAbsolutePath().toString();
+            source = new Source(() -> scan(dirs), "the local LLM backend has no model: put a .gguf file in " + where
+                    + ", set " + ENV + " to a directory of them, or set model in the configuration " + PID);
+        }
+        files = Map.of();
         loaded.clear();
+        if (files().isEmpty()) {
+            Logger l = log;
+            if (l != null) {
+                l.error("{}; until then every LLM syscall to it fails", none());
+            }
+        }
+    }
+
+    /** The models found, looking again while there are none (a model put where the error said is then served). */
+    private Map<String, Path> files() {
+        Map<String, Path> f = files;
+        if (!f.isEmpty()) {
+            return f;
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        try {
+            source.finder.find().forEach(p -> found.putIfAbsent(LocalModel.nameOf(p), p));
+            listingFailure = null;
+        } catch (IOException e) {
+            listingFailure = e.toString(); // an unreadable directory: no model, and the error says why
+        }
+        files = found.isEmpty() ? Map.of() : Collections.unmodifiableMap(found);
+        return files;
     }
 
     /** The .gguf files in the directories of a path list, sorted by name within each. */
@@ -108,43 +156,38 @@ public final class LocalBackend implements LlmBackend {
     }
 
     @Override
-    @org.apache.felix.service.command.Descriptor("list the models this backend serves (the first is the default)")
     public List<String> models() {
-        return List.copyOf(files.keySet());
+        return List.copyOf(files().keySet());
+    }
+
+    /** Why {@link #models()} is empty, saying what to do; {@code null} when it is not. */
+    String whyNoModel() {
+        return files().isEmpty() ? none() : null;
+    }
+
+    private String none() {
+        String failure = listingFailure;
+        return failure == null ? source.none : source.none + " (looking there failed: " + failure + ")";
     }
 
     /**
-     * {@code llm:generate}: runs a prompt on the engine directly, outside the kernel's queues (agents go through
-     * the kernel: {@code aios:submit llm}).
+     * The models served with their files and chat templates (read from the file's header, which loads no weights).
      */
-    @org.apache.felix.service.command.Descriptor("print the continuation of a prompt, straight from the local engine")
-    public String generate(
-            @org.apache.felix.service.command.Descriptor("a model this backend serves, or the path of a .gguf file")
-            @org.apache.felix.service.command.Parameter(names = "--model", absentValue = "") String model,
-            @org.apache.felix.service.command.Descriptor("most tokens to generate")
-            @org.apache.felix.service.command.Parameter(names = "--tokens", absentValue = "256") int tokens,
-            @org.apache.felix.service.command.Descriptor("0 for greedy decoding")
-            @org.apache.felix.service.command.Parameter(names = "--temperature", absentValue = "0") double temperature,
-            @org.apache.felix.service.command.Descriptor("random seed for sampling")
-            @org.apache.felix.service.command.Parameter(names = "--seed", absentValue = "-1") long seed,
-            @org.apache.felix.service.command.Descriptor("the prompt") String... prompt) throws Exception {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("llm:generate needs a prompt, e.g. llm:generate --tokens 40 Once upon a time");
-        }
-        LocalBackend engine = this;
-        String name = model.isEmpty() ? null : model;
-        if (name != null && name.endsWith(".gguf")) {
-            Path file = Path.of(name);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("no model file " + file.toAbsolutePath());
+    List<ModelInfo> catalogue() {
+        List<ModelInfo> out = new ArrayList<>();
+        files().forEach((name, path) -> {
+            LocalModel m = loaded.get(name);
+            String chat;
+            try {
+                String text = m != null ? m.chatTemplateText : LocalModel.chatTemplateOf(GgufFile.open(path));
+                chat = text == null ? "none (plain)" : ChatTemplate.recognise(text, "", "")
+                        .map(t -> t.format().id()).orElse("not recognised (plain)");
+            } catch (IOException e) {
+                chat = "unreadable: " + e.getMessage();
             }
-            engine = of(List.of(file));
-            name = null;
-        }
-        LlmQuery q = new LlmQuery("shell", List.of(Message.user(String.join(" ", prompt))), List.of(),
-                aios.kernel.api.syscall.LlmAction.CHAT, new Sampling(tokens, temperature, 1.0, seed < 0 ? null : seed),
-                name, aios.kernel.api.syscall.Scheduling.DEFAULT);
-        return engine.complete(q).text();
+            out.add(new ModelInfo(name, path, chat));
+        });
+        return out;
     }
 
     @Override
@@ -166,7 +209,7 @@ public final class LocalBackend implements LlmBackend {
         LocalModel model = model(query.model());
         Sampling s = query.sampling();
         long seed = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
-        return LocalGeneration.start(model, prompt(query.messages()), s.maxTokens(), s.temperature(), s.topP(), seed);
+        return LocalGeneration.start(model, query.messages(), s, seed);
     }
 
     /** Continues the snapshot with the sampling it was started with; {@code query} names no other model. */
@@ -175,22 +218,16 @@ public final class LocalBackend implements LlmBackend {
         if (query.model() != null) {
             model(query.model());
         }
-        for (String name : files.keySet()) {
+        for (String name : files().keySet()) {
             model(name); // a snapshot may be of any of the models served
         }
         return LocalGeneration.resume(loaded.values(), snapshot);
     }
 
-    /** The messages as plain text, one per line. */
-    static String prompt(List<Message> messages) {
-        return messages.stream().map(Message::content).collect(Collectors.joining("\n"));
-    }
-
     private LocalModel model(String name) throws IOException {
-        Map<String, Path> f = files;
+        Map<String, Path> f = files();
         if (f.isEmpty()) {
-            throw new IOException("the local LLM backend has no model: put a .gguf file in " + searched
-                    + ", set " + ENV + " to a directory of them, or set model in the configuration " + PID);
+            throw new IOException(none());
         }
         String key = name == null ? f.keySet().iterator().next() : name;
         Path path = f.get(key);
@@ -200,7 +237,14 @@ public final class LocalBackend implements LlmBackend {
         try {
             return loaded.computeIfAbsent(key, k -> {
                 try {
-                    return LocalModel.open(path);
+                    LocalModel m = LocalModel.open(path);
+                    Logger l = log;
+                    if (m.chatTemplateUnrecognised() && l != null) {
+                        l.warn("model {} ({}) has a chat template of no family this engine knows; its chat messages"
+                                + " are given to it as plain text, one per line, which it may follow poorly: {}",
+                                m.name, path, abbreviate(m.chatTemplateText));
+                    }
+                    return m;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -208,5 +252,10 @@ public final class LocalBackend implements LlmBackend {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static String abbreviate(String s) {
+        String line = s.replaceAll("\\s+", " ").strip();
+        return line.length() <= 120 ? line : line.substring(0, 120) + "…";
     }
 }

@@ -2,6 +2,8 @@ package aios.llm.local;
 
 import aios.kernel.api.llm.Generation;
 import aios.kernel.api.syscall.LlmResult;
+import aios.kernel.api.syscall.Message;
+import aios.kernel.api.syscall.Sampling;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -10,57 +12,58 @@ import java.util.List;
 
 /**
  * A generation by a {@link LocalModel}, whose whole state is here: the tokens (prompt and generated), how many
- * of them are in the KV cache, the cache, the sampler's random state and why it stopped. Invariant between
- * steps: every token but the last is in the cache, so the next step feeds the last one and samples.
+ * of them are in the KV cache, the cache, the sampling settings and the sampler's random state, and why it
+ * stopped. Invariant between steps: every token but the last is in the cache, so the next step feeds the last one
+ * and samples.
  *
  * <p>Not thread-safe (see {@link Generation}).
  */
 final class LocalGeneration implements Generation {
 
     private static final int MAGIC = 0x41494F4C; // "AIOL"
-    private static final int VERSION = 1;
+    /** Version 2 added top-k after top-p; version 1 snapshots are read as top-k 0, which they were made with. */
+    private static final int VERSION = 2;
     private static final String[] FINISH = {null, "stop", "length"};
 
     private final LocalModel model;
     private final int promptTokens;
-    private final int maxTokens;
-    private final double temperature;
-    private final double topP;
+    private final Sampling sampling;
     private final Sampler sampler;
     private final List<Integer> tokens;
     private LlamaModel.State state;
     private int position;
     private String finishReason;
 
-    private LocalGeneration(LocalModel model, List<Integer> tokens, int promptTokens, int maxTokens,
-                            double temperature, double topP, long rngState) {
+    /** {@code sampling}'s seed is not used: {@code rngState} is the sampler's state. */
+    private LocalGeneration(LocalModel model, List<Integer> tokens, int promptTokens, Sampling sampling,
+                            long rngState) {
         this.model = model;
         this.tokens = new ArrayList<>(tokens);
         this.promptTokens = promptTokens;
-        this.maxTokens = maxTokens;
-        this.temperature = temperature;
-        this.topP = topP;
-        this.sampler = new Sampler(temperature, topP, rngState);
+        this.sampling = sampling;
+        this.sampler = new Sampler(sampling.temperature(), sampling.topP(), sampling.topK(), rngState);
         int context = model.network.config().context();
-        this.state = model.network.new State((int) Math.min(context, (long) promptTokens + maxTokens));
+        this.state = model.network.new State((int) Math.min(context, (long) promptTokens + sampling.maxTokens()));
     }
 
     /**
-     * A new generation of {@code prompt} (BOS is put in front).
+     * A new generation answering {@code messages}, rendered as the model's chat template says
+     * ({@link LocalModel#prompt}).
      *
-     * @throws IllegalArgumentException if the prompt does not fit the model's context, naming the limit
+     * @throws IllegalArgumentException if the prompt is empty or does not fit the model's context, naming the limit
      */
-    static LocalGeneration start(LocalModel model, String prompt, int maxTokens, double temperature, double topP,
-                                 long seed) {
-        List<Integer> tokens = new ArrayList<>();
-        tokens.add(model.tokenizer.bos());
-        tokens.addAll(model.tokenizer.encode(prompt));
+    static LocalGeneration start(LocalModel model, List<Message> messages, Sampling sampling, long seed) {
+        List<Integer> tokens = model.prompt(messages);
         int context = model.network.config().context();
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("the prompt is empty and model " + model.name
+                    + " adds no BOS token: give a message with some text");
+        }
         if (tokens.size() >= context) {
             throw new IllegalArgumentException("the prompt is " + tokens.size() + " tokens; model " + model.name
                     + " has a context of " + context + " tokens, which must also hold the answer — shorten the prompt");
         }
-        return new LocalGeneration(model, tokens, tokens.size(), maxTokens, temperature, topP, seed);
+        return new LocalGeneration(model, tokens, tokens.size(), sampling, seed);
     }
 
     @Override
@@ -91,7 +94,7 @@ final class LocalGeneration implements Generation {
             }
             tokens.add(next);
             made++;
-            if (tokens() >= this.maxTokens) {
+            if (tokens() >= sampling.maxTokens()) {
                 finishReason = "length";
             }
         }
@@ -121,10 +124,11 @@ final class LocalGeneration implements Generation {
         }
         int kvDim = model.network.config().kvDim();
         int layers = model.network.config().layers();
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8 + 32 + 4 + 4 + 8 + 8 + 8 + 1 + 4 + 4 * tokens.size() + 4
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 + 8 + 32 + 4 + 4 + 8 + 8 + 4 + 8 + 1 + 4 + 4 * tokens.size() + 4
                 + 2 * layers * position * kvDim * 4);
         b.putInt(MAGIC).putInt(VERSION).putLong(model.size).put(model.headerHash);
-        b.putInt(promptTokens).putInt(maxTokens).putDouble(temperature).putDouble(topP).putLong(sampler.state());
+        b.putInt(promptTokens).putInt(sampling.maxTokens()).putDouble(sampling.temperature())
+                .putDouble(sampling.topP()).putInt(sampling.topK()).putLong(sampler.state());
         b.put((byte) java.util.Arrays.asList(FINISH).indexOf(finishReason));
         b.putInt(tokens.size());
         tokens.forEach(b::putInt);
@@ -151,9 +155,10 @@ final class LocalGeneration implements Generation {
             if (magic != MAGIC) {
                 throw new IllegalArgumentException("these bytes are not a snapshot of the local LLM backend");
             }
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("the snapshot has format version " + version
-                        + "; this local LLM backend reads version " + VERSION);
+                        + "; this local LLM backend reads versions 1 to " + VERSION
+                        + " (a snapshot of a newer engine must be resumed by that engine)");
             }
             long size = b.getLong();
             byte[] hash = new byte[32];
@@ -166,6 +171,7 @@ final class LocalGeneration implements Generation {
             int maxTokens = b.getInt();
             double temperature = b.getDouble();
             double topP = b.getDouble();
+            int topK = version >= 2 ? b.getInt() : 0;
             long rng = b.getLong();
             int finish = b.get();
             int count = b.getInt();
@@ -182,7 +188,13 @@ final class LocalGeneration implements Generation {
                 }
                 tokens.add(t);
             }
-            LocalGeneration g = new LocalGeneration(model, tokens, promptTokens, maxTokens, temperature, topP, rng);
+            Sampling sampling;
+            try {
+                sampling = new Sampling(maxTokens, temperature, topP, null, topK);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the snapshot is corrupt: " + e.getMessage(), e);
+            }
+            LocalGeneration g = new LocalGeneration(model, tokens, promptTokens, sampling, rng);
             g.finishReason = FINISH[finish];
             int position = b.getInt();
             if (position < 0 || position > count || position > g.state.capacity()) {

@@ -1,22 +1,27 @@
 package aios.llm.local;
 
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 
 /**
- * Chooses the next token from the logits: the most likely one at temperature 0, otherwise a draw from the
- * tokens that make up the top-p probability mass after the temperature. Its random state is one {@code long}
- * (SplitMix64), so a generation's snapshot can hold it.
+ * Chooses the next token from the logits: the most likely one at temperature 0 (or with top-k 1), otherwise a
+ * draw, after the temperature, from the {@code topK} most likely tokens (all with top-k 0) cut down to those that
+ * make up the top-p share of their probability mass. Its random state is one {@code long} (SplitMix64), so a
+ * generation's snapshot can hold it.
  *
  * <p>Not thread-safe: one per generation.
  */
 final class Sampler {
     private final float temperature;
     private final float topP;
+    private final int topK;
     private long state;
 
-    Sampler(double temperature, double topP, long state) {
+    Sampler(double temperature, double topP, int topK, long state) {
         this.temperature = (float) temperature;
         this.topP = (float) topP;
+        this.topK = topK;
         this.state = state;
     }
 
@@ -26,7 +31,7 @@ final class Sampler {
 
     /** Picks a token; may change {@code logits}. */
     int sample(float[] logits) {
-        if (temperature == 0f) {
+        if (temperature == 0f || topK == 1) {
             return argmax(logits);
         }
         float max = Float.NEGATIVE_INFINITY;
@@ -38,12 +43,23 @@ final class Sampler {
             logits[i] = (float) Math.exp((logits[i] - max) / temperature);
             sum += logits[i];
         }
-        Integer[] order = new Integer[logits.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         // most likely first; equal ones by id, so the order never depends on the sort's stability
-        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        Comparator<Integer> likelier = (a, b) -> logits[a] != logits[b]
+                ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b);
+        Integer[] order;
+        if (topK > 0 && topK < logits.length) {
+            order = best(logits.length, topK, likelier);
+            sum = 0;
+            for (int id : order) {
+                sum += logits[id];
+            }
+        } else {
+            order = new Integer[logits.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, likelier);
+        }
         int keep = 0;
         double mass = 0;
         while (keep < order.length && (keep == 0 || mass < topP * sum)) {
@@ -58,6 +74,20 @@ final class Sampler {
             }
         }
         return order[keep - 1];
+    }
+
+    /** The {@code k} first of {@code 0 … n-1} in {@code order}, in that order, without sorting all {@code n}. */
+    private static Integer[] best(int n, int k, Comparator<Integer> order) {
+        PriorityQueue<Integer> worstFirst = new PriorityQueue<>(k + 1, order.reversed());
+        for (int i = 0; i < n; i++) {
+            worstFirst.add(i);
+            if (worstFirst.size() > k) {
+                worstFirst.poll();
+            }
+        }
+        Integer[] out = worstFirst.toArray(Integer[]::new);
+        Arrays.sort(out, order);
+        return out;
     }
 
     static int argmax(float[] logits) {

@@ -14,14 +14,34 @@ import java.util.PriorityQueue;
  * the text gets a leading space, spaces become "▁", then adjacent pieces merge, highest-scoring merge first
  * (leftmost on a tie), and what is not in the vocabulary falls back to byte tokens {@code <0xXX>}.
  *
+ * <p>Special tokens written as their text become those tokens before that: user-defined ones anywhere, control
+ * and unknown ones ({@code <s>}, {@code <|im_start|>}) only in text marked as {@link Text#markup() markup} — a
+ * chat template's, never what a user wrote. Text after a special token gets the leading space again.
+ *
  * <p>Immutable; safe to share between threads.
  */
 public final class Tokenizer {
 
     private static final String SPACE = "\u2581";
     private static final int NORMAL = 1;
+    private static final int UNKNOWN = 2;
     private static final int CONTROL = 3;
+    private static final int USER_DEFINED = 4;
     private static final int BYTE = 6;
+
+    /**
+     * A stretch of a prompt.
+     *
+     * @param text the text
+     * @param markup whether control tokens written as their text (a chat template's {@code <|im_start|>}) are
+     *               those tokens; false for what a user or a tool wrote, where they are plain text
+     */
+    public record Text(String text, boolean markup) {
+    }
+
+    /** A special token: its text, id, and whether it is matched in markup only. */
+    private record Special(String text, int id, boolean markupOnly) {
+    }
 
     private final String[] pieces;
     private final float[] scores;
@@ -31,6 +51,9 @@ public final class Tokenizer {
     private final int bos;
     private final int eos;
     private final boolean addSpacePrefix;
+    private final boolean addBos;
+    /** Longest first, as llama.cpp matches them. */
+    private final List<Special> specials = new ArrayList<>();
 
     /** Reads the vocabulary from the metadata of {@code file}. */
     public Tokenizer(GgufFile file) throws IOException {
@@ -63,6 +86,17 @@ public final class Tokenizer {
         bos = file.integer("tokenizer.ggml.bos_token_id");
         eos = file.integer("tokenizer.ggml.eos_token_id");
         addSpacePrefix = !(file.metadata().get("tokenizer.ggml.add_space_prefix") instanceof Boolean b) || b;
+        addBos = !(file.metadata().get("tokenizer.ggml.add_bos_token") instanceof Boolean b) || b;
+        for (int i = 0; i < n; i++) {
+            if (!pieces[i].isEmpty() && (types[i] == CONTROL || types[i] == UNKNOWN || types[i] == USER_DEFINED)) {
+                specials.add(new Special(pieces[i], i, types[i] != USER_DEFINED));
+            }
+        }
+        specials.sort(java.util.Comparator.comparingInt((Special sp) -> -sp.text.length()).thenComparingInt(Special::id));
+        if (bos < 0 || bos >= n || eos < 0 || eos >= n) {
+            throw new IOException(file.path() + ": the BOS token " + bos + " or the EOS token " + eos
+                    + " is not in the vocabulary of " + n + " tokens");
+        }
     }
 
     public int size() {
@@ -77,13 +111,102 @@ public final class Tokenizer {
         return eos;
     }
 
-    /** The tokens of {@code text}, without BOS. */
+    /** Whether a prompt starts with BOS ({@code tokenizer.ggml.add_bos_token}, true when absent). */
+    public boolean addBos() {
+        return addBos;
+    }
+
+    /** A token's text as the vocabulary has it ({@code <s>}, {@code ▁the}, {@code <0x0A>}). */
+    public String piece(int id) {
+        return pieces[id];
+    }
+
+    /** The tokens of {@code text}, without BOS; no control token is read from it. */
     public List<Integer> encode(String text) {
-        List<Integer> out = new ArrayList<>();
-        if (text.isEmpty()) {
-            return out;
+        return encode(List.of(new Text(text, false)));
+    }
+
+    /**
+     * The tokens of a prompt made of {@code parts}, without BOS: special tokens first (see the class comment),
+     * then each stretch of other text between them, however many parts it spans, as one text.
+     */
+    public List<Integer> encode(List<Text> parts) {
+        // fragments: a String is text still to encode, an Integer a special token found
+        List<Object> fragments = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        for (Text part : parts) {
+            for (Object f : partition(part.text(), part.markup())) {
+                if (f instanceof String s) {
+                    pending.append(s);
+                } else {
+                    if (!pending.isEmpty()) {
+                        fragments.add(pending.toString());
+                        pending.setLength(0);
+                    }
+                    fragments.add(f);
+                }
+            }
         }
-        String s = ((addSpacePrefix ? " " : "") + text).replace(" ", SPACE);
+        if (!pending.isEmpty()) {
+            fragments.add(pending.toString());
+        }
+        List<Integer> out = new ArrayList<>();
+        boolean afterSpecial = true; // the start of the prompt counts as after one, as in llama.cpp
+        for (Object f : fragments) {
+            if (f instanceof Integer id) {
+                out.add(id);
+                afterSpecial = true;
+            } else {
+                encodeText((afterSpecial && addSpacePrefix ? " " : "") + f, out);
+                afterSpecial = false;
+            }
+        }
+        return out;
+    }
+
+    /** {@code text} split at the special tokens written in it: Strings and Integer token ids, in order. */
+    private List<Object> partition(String text, boolean markup) {
+        List<Object> fragments = new ArrayList<>();
+        if (!text.isEmpty()) {
+            fragments.add(text);
+        }
+        for (Special sp : specials) {
+            if (sp.markupOnly && !markup) {
+                continue;
+            }
+            for (int i = 0; i < fragments.size(); i++) {
+                if (!(fragments.get(i) instanceof String s)) {
+                    continue;
+                }
+                int at = s.indexOf(sp.text);
+                if (at < 0) {
+                    continue;
+                }
+                fragments.remove(i);
+                int inserted = 0;
+                int from = 0;
+                for (; at >= 0; at = s.indexOf(sp.text, from)) {
+                    if (at > from) {
+                        fragments.add(i + inserted++, s.substring(from, at));
+                    }
+                    fragments.add(i + inserted++, sp.id);
+                    from = at + sp.text.length();
+                }
+                if (from < s.length()) {
+                    fragments.add(i + inserted++, s.substring(from));
+                }
+                i += inserted - 1;
+            }
+        }
+        return fragments;
+    }
+
+    /** SentencePiece on text without special tokens (its leading space, if any, already added). */
+    private void encodeText(String text, List<Integer> out) {
+        if (text.isEmpty()) {
+            return;
+        }
+        String s = text.replace(" ", SPACE);
         // one symbol per code point, linked so that merges remove the right one
         List<String> sym = new ArrayList<>();
         s.codePoints().forEach(cp -> sym.add(Character.toString(cp)));
@@ -138,7 +261,6 @@ public final class Tokenizer {
                 out.add(t >= 0 ? t : 0);
             }
         }
-        return out;
     }
 
     /** The text of {@code tokens}: byte tokens are joined into UTF-8, control tokens are dropped. */

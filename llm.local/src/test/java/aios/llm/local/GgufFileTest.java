@@ -100,4 +100,49 @@ class GgufFileTest {
             assertEquals((15 - j - 8) * 2f, out[j + 16]);
         }
     }
+
+    /** The test model with {@code patch} applied, in a temporary file. */
+    private Path patched(String name, java.util.function.Consumer<byte[]> patch) throws IOException {
+        byte[] b = Files.readAllBytes(TestModel.path());
+        patch.accept(b);
+        Path p = tmp.resolve(name);
+        Files.write(p, b);
+        return p;
+    }
+
+    private static void assertFails(Path p, String... parts) {
+        IOException e = assertThrows(IOException.class, () -> GgufFile.open(p));
+        assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), e.getMessage());
+        }
+    }
+
+    @Test
+    void aModelWithAFlippedMagicByteIsNotAGgufFile() throws IOException {
+        assertFails(patched("magic.gguf", b -> b[0] ^= 0x20), "is not a GGUF file", "not the magic \"GGUF\"");
+    }
+
+    @Test
+    void aTensorOfAnUnsupportedTypeFailsNamingTheTensorTheTypeAndTheTypesRead() throws IOException {
+        Path q4k = patched("q4k.gguf", b -> GgufBytes.putInt(b, GgufBytes.tensorTypeOffset(b, "blk.3.ffn_up.weight"), 12));
+        assertFails(q4k, "tensor blk.3.ffn_up.weight has type 12 (Q4_K)", "reads F32, F16, Q8_0 and Q4_0 only");
+        Path unknown = patched("t99.gguf", b -> GgufBytes.putInt(b, GgufBytes.tensorTypeOffset(b, "output.weight"), 99));
+        assertFails(unknown, "tensor output.weight has type 99 (unknown)");
+    }
+
+    @Test
+    void corruptMetadataFailsNamingTheKey() throws IOException {
+        Path type = patched("type.gguf", b -> GgufBytes.putInt(b, GgufBytes.valueTypeOffset(b, "general.name"), 13));
+        assertFails(type, "is corrupt: metadata general.name has value type 13, not a GGUF type");
+        // an array length the file cannot hold (element type, then length, after the value type)
+        Path length = patched("length.gguf", b -> GgufBytes.putLong(b,
+                GgufBytes.valueTypeOffset(b, "tokenizer.ggml.tokens") + 8, 1_000_000_000L));
+        assertFails(length, "the length of tokenizer.ggml.tokens is 1000000000, impossible in a file of");
+        Path string = patched("string.gguf", b -> {
+            int at = GgufBytes.valueTypeOffset(b, "general.architecture") + 4;
+            GgufBytes.putLong(b, at, b.length - (at + 8) + 1); // one byte more than the file has left
+        });
+        assertFails(string, "is truncated", "general.architecture");
+    }
 }

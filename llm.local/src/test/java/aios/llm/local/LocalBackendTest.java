@@ -99,7 +99,12 @@ class LocalBackendTest {
         byte[] otherVersion = bytes.clone();
         otherVersion[7] = 9;
         e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherVersion));
-        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 9") && e.getMessage().contains("reads versions 1 to 2"),
+                e.getMessage());
+        byte[] negativeTopK = bytes.clone();
+        java.nio.ByteBuffer.wrap(negativeTopK).putInt(4 + 4 + 8 + 32 + 4 + 4 + 8 + 8, -2);
+        e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, negativeTopK));
+        assertTrue(e.getMessage().contains("corrupt: top-k -2"), e.getMessage());
         byte[] otherModel = bytes.clone();
         otherModel[20] ^= 1; // a byte of the header hash
         e = assertThrows(IllegalArgumentException.class, () -> backend.resume(q, otherModel));
@@ -107,12 +112,85 @@ class LocalBackendTest {
     }
 
     @Test
-    void withoutAModelTheBackendSaysWhereToPutOne(@TempDir Path empty) throws Exception {
-        LocalBackend none = LocalBackend.of(LocalBackend.scan(empty.toString()));
+    void withoutAModelTheBackendSaysWhereToPutOne_andServesOnePutThere(@TempDir Path empty) throws Exception {
+        LocalBackend none = new LocalBackend();
+        none.configure("", empty.toString());
         assertEquals(List.of(), none.models());
         IOException e = assertThrows(IOException.class, () -> none.complete(query("hi", Sampling.DEFAULT)));
-        assertTrue(e.getMessage().contains("put a .gguf file in") && e.getMessage().contains("AIOS_MODELS"),
+        assertTrue(e.getMessage().contains("put a .gguf file in " + empty) && e.getMessage().contains("AIOS_MODELS"),
                 e.getMessage());
+
+        Files.copy(TestModel.path(), empty.resolve("tiny.gguf"));
+        assertEquals(List.of("tiny"), none.models());
+        assertEquals("tiny", none.complete(query("Once upon a time", new Sampling(5, 0, 1, null))).model());
+    }
+
+    @Test
+    void aConfiguredModelFileThatDoesNotExistLeavesTheBackendUp_failingEachCallNamingThePath(@TempDir Path dir)
+            throws Exception {
+        Path missing = dir.resolve("llama-7b.gguf");
+        LocalBackend b = new LocalBackend();
+        b.activate(config(missing.toString())); // throws nothing: the service stays registered
+        assertEquals(List.of(), b.models());
+        IOException e = assertThrows(IOException.class, () -> b.start(query("hi", Sampling.DEFAULT)));
+        assertTrue(e.getMessage().contains("the model file " + missing + " configured as model in aios.llm.local "
+                + "does not exist: put the .gguf file there"), e.getMessage());
+        assertEquals(e.getMessage() + "\n", new EngineCommands(b).models(), "llm:models says why it lists none");
+
+        Files.copy(TestModel.path(), missing);
+        assertEquals(List.of("llama-7b"), b.models(), "the file put where the error said is served");
+        assertTrue(b.complete(query("Once upon a time", new Sampling(20, 0, 1, null))).text()
+                .startsWith(", there was a little girl named Lily."));
+    }
+
+    static LocalBackend.Config config(String model) {
+        return new LocalBackend.Config() {
+            @Override
+            public String model() {
+                return model;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return LocalBackend.Config.class;
+            }
+        };
+    }
+
+    @Test
+    void topK1AtAHighTemperatureGivesTheGreedyText() throws Exception {
+        String greedy = backend.complete(query("Once upon a time", new Sampling(40, 0, 1, null))).text();
+        assertEquals(greedy, backend.complete(query("Once upon a time", new Sampling(40, 1.5, 1, 3L, 1))).text());
+        assertNotEquals(greedy, backend.complete(query("Once upon a time", new Sampling(40, 1.5, 1, 3L))).text(),
+                "without top-k this temperature leaves the greedy path");
+    }
+
+    @Test
+    void theSnapshotKeepsTopK_andAVersion1SnapshotResumesWithoutALimit() throws Exception {
+        LlmQuery topK = query("Tom had a dog", new Sampling(60, 2.0, 1, 5L, 3));
+        LlmResult whole = backend.complete(topK);
+        assertNotEquals(whole.text(), backend.complete(query("Tom had a dog", new Sampling(60, 2.0, 1, 5L))).text(),
+                "top-k 3 changes what this temperature draws");
+        Generation g = backend.start(topK);
+        while (!g.finished()) {
+            g.step(7);
+            byte[] bytes = g.snapshot();
+            g.close();
+            g = LocalBackend.of(List.of(TestModel.path())).resume(query("x", Sampling.DEFAULT), bytes);
+        }
+        assertEquals(whole, g.result());
+
+        // version 1 had no top-k (the int after top-p): such a snapshot continues as it was started, without one
+        LlmQuery free = query("Tom had a dog", new Sampling(60, 2.0, 1, 5L));
+        Generation v2 = backend.start(free);
+        v2.step(10);
+        byte[] bytes = v2.snapshot();
+        int topKAt = 4 + 4 + 8 + 32 + 4 + 4 + 8 + 8;
+        java.nio.ByteBuffer v1 = java.nio.ByteBuffer.allocate(bytes.length - 4);
+        v1.put(bytes, 0, topKAt).put(bytes, topKAt + 4, bytes.length - topKAt - 4).putInt(4, 1);
+        Generation resumed = backend.resume(free, v1.array());
+        resumed.step(Integer.MAX_VALUE);
+        assertEquals(backend.complete(free), resumed.result());
     }
 
     @Test
@@ -124,20 +202,4 @@ class LocalBackendTest {
         assertEquals(List.of("a", "b"), two.models());
     }
 
-    @Test
-    void thePromptIsTheMessagesOnePerLine() {
-        assertEquals("You tell stories.\nTell one.", LocalBackend.prompt(
-                List.of(Message.system("You tell stories."), Message.user("Tell one."))));
-    }
-
-    @Test
-    void theGenerateCommandPrintsTheContinuation_andRefusesAnUnknownModel() throws Exception {
-        assertTrue(backend.generate("", 20, 0, -1, "Once", "upon", "a", "time")
-                .startsWith(", there was a little girl named Lily."));
-        assertTrue(backend.generate(TestModel.path().toString(), 20, 0, -1, "Once upon a time")
-                .startsWith(", there was a little girl named Lily."), "a model given by its file");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> backend.generate("nope", 5, 0, -1, "x"));
-        assertTrue(e.getMessage().contains("no model nope"), e.getMessage());
-    }
 }

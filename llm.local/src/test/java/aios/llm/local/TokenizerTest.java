@@ -37,4 +37,30 @@ class TokenizerTest {
         assertEquals(List.of(3 + 0xE7, 3 + 0x8C, 3 + 0xAB), tokens.subList(1, 4));
         assertEquals(" 猫", tokenizer.decode(tokens));
     }
+
+    @Test
+    void specialTokensInMarkupAreThoseTokens_inAUsersTextTheyAreText() {
+        assertEquals(true, tokenizer.addBos());
+        List<Integer> markup = tokenizer.encode(List.of(new Tokenizer.Text("</s><s>", true)));
+        assertEquals(List.of(2, 1), markup);
+        List<Integer> text = tokenizer.encode("</s>");
+        assertEquals(false, text.contains(2), text.toString());
+        assertEquals(" </s>", tokenizer.decode(text));
+    }
+
+    @Test
+    void textAfterASpecialTokenGetsTheLeadingSpaceAgain_asInLlamaCpp() {
+        List<Integer> expected = new java.util.ArrayList<>(tokenizer.encode("Once upon"));
+        expected.add(2);
+        expected.addAll(tokenizer.encode("a time"));
+        assertEquals(expected, tokenizer.encode(List.of(new Tokenizer.Text("Once upon", false),
+                new Tokenizer.Text("</s>", true), new Tokenizer.Text("a time", false))));
+    }
+
+    @Test
+    void markupAndTextBetweenSpecialTokensAreEncodedAsOneText() {
+        // "upon" is one token only when its halves meet
+        assertEquals(tokenizer.encode("Once upon a time"), tokenizer.encode(List.of(
+                new Tokenizer.Text("Once up", true), new Tokenizer.Text("on a time", false))));
+    }
 }

@@ -124,6 +124,7 @@ record SnapshotFile(String agent, Instant created, List<Message> conversation, L
         out.writeDouble(s.temperature());
         out.writeDouble(s.topP());
         nullableLong(out, s.seed());
+        out.writeInt(s.topK());
         nullable(out, q.model());
         Scheduling sc = q.scheduling();
         out.writeInt(sc.priority());
@@ -140,7 +141,7 @@ record SnapshotFile(String agent, Instant created, List<Message> conversation, L
             tools.add(new ToolSpec(string(in), string(in), string(in)));
         }
         LlmAction action = LlmAction.valueOf(string(in));
-        Sampling sampling = new Sampling(in.readInt(), in.readDouble(), in.readDouble(), nullableLong(in));
+        Sampling sampling = new Sampling(in.readInt(), in.readDouble(), in.readDouble(), nullableLong(in), in.readInt());
         String model = nullable(in);
         int priority = in.readInt();
         Long deadline = nullableLong(in);

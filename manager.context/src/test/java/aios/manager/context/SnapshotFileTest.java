@@ -25,7 +25,7 @@ class SnapshotFileTest {
     static SnapshotFile sample() {
         LlmQuery sampled = new LlmQuery("alice", List.of(Message.system("Be brief."), Message.user("Tom had a dög")),
                 List.of(new ToolSpec("calc", "exact arithmetic", "{\"type\":\"object\"}")), LlmAction.CHAT,
-                new Sampling(200, 0.8, 0.95, 7L), "stories260K",
+                new Sampling(200, 0.8, 0.95, 7L, 40), "stories260K",
                 new Scheduling(3, Instant.parse("2026-11-24T12:00:00Z"), Duration.ofMillis(40)));
         LlmQuery unseeded = LlmQuery.chat("alice", "Once upon a time");
         byte[] state = new byte[5000];

@@ -67,6 +67,8 @@ public class ContextIT {
     private ContextManager contexts;
     private LlmBackend backend;
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    /** The configuration is set once for the class: each update restarts the components it configures. */
+    private static boolean configured;
 
     @Configuration
     public Option[] config() {
@@ -76,20 +78,26 @@ public class ContextIT {
     @Before
     public void setUp() throws Exception {
         context = FrameworkUtil.getBundle(ContextIT.class).getBundleContext();
-        ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
-        Hashtable<String, Object> engine = new Hashtable<>();
-        engine.put("model", LocalModelIT.model().toString());
-        context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
-        Hashtable<String, Object> oneWorker = new Hashtable<>();
-        oneWorker.put("llm.workers", 1);
-        context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
+        if (!configured) {
+            configured = true;
+            ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
+            Hashtable<String, Object> engine = new Hashtable<>();
+            engine.put("model", LocalModelIT.model().toString());
+            context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
+            Hashtable<String, Object> oneWorker = new Hashtable<>();
+            oneWorker.put("llm.workers", 1);
+            context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
+        }
         kernel = context.getService(context.getServiceReference(Kernel.class));
         contexts = await("the context manager", () -> {
             ServiceReference<ContextManager> r = context.getServiceReference(ContextManager.class);
             return r == null ? null : context.getService(r);
         });
         backend = await("the local backend serving " + MODEL, () -> {
-            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, "(aios.llm.name=local)")) {
+            // the instance configured above: DS passes the configuration on as service properties
+            String filter = "(&(aios.llm.name=local)(model=" + LocalModelIT.model().toString()
+                    .replaceAll("([\\\\()*])", "\\\\$1") + "))";
+            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, filter)) {
                 LlmBackend b = context.getService(r);
                 if (b != null && b.models().equals(List.of(MODEL))) {
                     return b;
