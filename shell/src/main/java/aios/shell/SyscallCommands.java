@@ -96,7 +96,10 @@ public final class SyscallCommands {
             throw new IllegalStateException("syscall " + id + " has not finished within " + timeoutSeconds
                     + " s; it is " + h.status() + " (aios:stat " + id + ")");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("syscall " + id + " failed: " + e.getCause().getMessage());
+            String why = e.getCause().getMessage();
+            // the kernel's own failure messages already say which syscall failed
+            throw new IllegalStateException(why != null && why.contains("syscall " + id + " failed") ? why
+                    : "syscall " + id + " failed: " + why);
         } catch (java.util.concurrent.CancellationException e) {
             throw new IllegalStateException("syscall " + id + " was cancelled");
         }
