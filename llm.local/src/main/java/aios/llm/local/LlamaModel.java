@@ -30,6 +30,8 @@ public final class LlamaModel {
     private final float[] outputNorm;
     private final float[] output;
     private final Layer[] layers;
+    /** RoPE's inverse frequencies, base^(-i/dims) for each even i below the rotated dimensions. */
+    private final double[] ropeFrequencies;
 
     private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo, float[] ffnNorm,
                          float[] gate, float[] up, float[] down) {
@@ -64,6 +66,10 @@ public final class LlamaModel {
                     file.floats(p + "attn_output.weight"), file.floats(p + "ffn_norm.weight"),
                     file.floats(p + "ffn_gate.weight"), file.floats(p + "ffn_up.weight"), file.floats(p + "ffn_down.weight"));
         }
+        ropeFrequencies = new double[Math.min(config.ropeDims, config.headDim()) / 2];
+        for (int p = 0; p < ropeFrequencies.length; p++) {
+            ropeFrequencies[p] = Math.pow(config.ropeBase, -(double) (2 * p) / Math.min(config.ropeDims, config.headDim()));
+        }
         if (embedding.length != dim * vocabulary || output.length != dim * vocabulary) {
             throw new IOException(file.path() + ": the embedding or output tensor does not match " + vocabulary
                     + " tokens of " + dim);
@@ -88,6 +94,8 @@ public final class LlamaModel {
         final float[] hb;
         final float[] hb2;
         final float[] logits;
+        final float[] ropeCos;
+        final float[] ropeSin;
 
         public State(int capacity) {
             int kvDim = config.kvDim();
@@ -103,6 +111,8 @@ public final class LlamaModel {
             hb = new float[config.hidden];
             hb2 = new float[config.hidden];
             logits = new float[config.vocabulary];
+            ropeCos = new float[ropeFrequencies.length];
+            ropeSin = new float[ropeFrequencies.length];
         }
 
         int capacity() {
@@ -124,14 +134,20 @@ public final class LlamaModel {
         int group = c.heads / c.kvHeads;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         System.arraycopy(embedding, token * dim, s.x, 0, dim);
+        // the rotation angles depend on the position only: once per token, not per head and layer
+        for (int p = 0; p < ropeFrequencies.length; p++) {
+            double theta = pos * ropeFrequencies[p];
+            s.ropeCos[p] = (float) Math.cos(theta);
+            s.ropeSin[p] = (float) Math.sin(theta);
+        }
         for (int l = 0; l < c.layers; l++) {
             Layer w = layers[l];
             rmsnorm(s.xb, s.x, w.attnNorm, c.rmsEps);
             matmul(s.q, s.xb, w.wq, dim, dim);
             matmul(s.k, s.xb, w.wk, dim, kvDim);
             matmul(s.v, s.xb, w.wv, dim, kvDim);
-            rope(s.q, c.heads, headDim, pos);
-            rope(s.k, c.kvHeads, headDim, pos);
+            rope(s, s.q, c.heads, headDim);
+            rope(s, s.k, c.kvHeads, headDim);
             System.arraycopy(s.k, 0, s.keys[l], pos * kvDim, kvDim);
             System.arraycopy(s.v, 0, s.values[l], pos * kvDim, kvDim);
             float[] keys = s.keys[l];
@@ -189,14 +205,13 @@ public final class LlamaModel {
         return s.logits;
     }
 
-    private void rope(float[] vec, int heads, int headDim, int pos) {
-        int dims = Math.min(config.ropeDims, headDim);
+    private static void rope(State s, float[] vec, int heads, int headDim) {
         for (int h = 0; h < heads; h++) {
             int o = h * headDim;
-            for (int i = 0; i < dims; i += 2) {
-                double theta = pos * Math.pow(config.ropeBase, -(double) i / dims);
-                float cos = (float) Math.cos(theta);
-                float sin = (float) Math.sin(theta);
+            for (int p = 0; p < s.ropeCos.length; p++) {
+                int i = 2 * p;
+                float cos = s.ropeCos[p];
+                float sin = s.ropeSin[p];
                 float a = vec[o + i];
                 float b = vec[o + i + 1];
                 vec[o + i] = a * cos - b * sin;
