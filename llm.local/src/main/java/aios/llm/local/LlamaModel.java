@@ -1,12 +1,14 @@
 package aios.llm.local;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * A Llama-architecture transformer read from a GGUF file: token embedding, per layer RMSNorm, attention with
  * rotary positions (adjacent pairs, as llama.cpp's "normal" RoPE) and grouped-query heads over a KV cache, RMSNorm
  * and a SwiGLU feed-forward; then the final norm and the output projection (the embedding when the file has no
- * output tensor). Plain {@code float} arithmetic, one thread.
+ * output tensor). {@code float} arithmetic by a {@link TensorMath}: the same bits with or without vectors.
  *
  * <p>The weights are immutable and shared; each generation brings its own {@link State}.
  */
@@ -26,19 +28,26 @@ public final class LlamaModel {
     }
 
     private final Config config;
+    private final TensorMath math;
     private final float[] embedding;
     private final float[] outputNorm;
-    private final float[] output;
+    private final PackedMatrix output;
     private final Layer[] layers;
     /** RoPE's inverse frequencies, base^(-i/dims) for each even i below the rotated dimensions. */
     private final double[] ropeFrequencies;
 
-    private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] wo, float[] ffnNorm,
-                         float[] gate, float[] up, float[] down) {
+    /** One block's weights; the query, key and value projections are one matrix, as are the gate and up ones. */
+    private record Layer(float[] attnNorm, PackedMatrix qkv, PackedMatrix wo, float[] ffnNorm, PackedMatrix gateUp,
+                         PackedMatrix down) {
     }
 
-    /** Reads the weights of {@code file} into memory. */
+    /** Reads the weights of {@code file} into memory, to run with the fastest arithmetic this JVM has. */
     public LlamaModel(GgufFile file) throws IOException {
+        this(file, TensorMath.best());
+    }
+
+    LlamaModel(GgufFile file, TensorMath math) throws IOException {
+        this.math = math;
         Object arch = file.metadata().get("general.architecture");
         if (!"llama".equals(arch)) {
             throw new IOException(file.path() + " is a " + arch + " model; this engine runs the llama architecture only");
@@ -55,68 +64,136 @@ public final class LlamaModel {
                 file.integer("llama.feed_forward_length"), vocabulary, file.integer("llama.context_length"),
                 (float) file.number("llama.attention.layer_norm_rms_epsilon", 1e-5),
                 (float) file.number("llama.rope.freq_base", 10000), (int) file.number("llama.rope.dimension_count", dim / heads));
+        int kvDim = config.kvDim();
+        int hidden = config.hidden;
         embedding = file.floats("token_embd.weight");
         outputNorm = file.floats("output_norm.weight");
-        output = file.tensors().containsKey("output.weight") ? file.floats("output.weight") : embedding;
-        layers = new Layer[config.layers];
-        for (int l = 0; l < layers.length; l++) {
-            String p = "blk." + l + ".";
-            layers[l] = new Layer(file.floats(p + "attn_norm.weight"), file.floats(p + "attn_q.weight"),
-                    file.floats(p + "attn_k.weight"), file.floats(p + "attn_v.weight"),
-                    file.floats(p + "attn_output.weight"), file.floats(p + "ffn_norm.weight"),
-                    file.floats(p + "ffn_gate.weight"), file.floats(p + "ffn_up.weight"), file.floats(p + "ffn_down.weight"));
-        }
-        ropeFrequencies = new double[Math.min(config.ropeDims, config.headDim()) / 2];
-        for (int p = 0; p < ropeFrequencies.length; p++) {
-            ropeFrequencies[p] = Math.pow(config.ropeBase, -(double) (2 * p) / Math.min(config.ropeDims, config.headDim()));
-        }
-        if (embedding.length != dim * vocabulary || output.length != dim * vocabulary) {
+        float[] out = file.tensors().containsKey("output.weight") ? file.floats("output.weight") : embedding;
+        if (embedding.length != dim * vocabulary || out.length != dim * vocabulary) {
             throw new IOException(file.path() + ": the embedding or output tensor does not match " + vocabulary
                     + " tokens of " + dim);
         }
+        output = PackedMatrix.of(dim, out);
+        layers = new Layer[config.layers];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new Layer(file.floats(p + "attn_norm.weight"),
+                    packed(file, dim, dim + 2 * kvDim, p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"),
+                    packed(file, dim, dim, p + "attn_output.weight"),
+                    file.floats(p + "ffn_norm.weight"),
+                    packed(file, dim, 2 * hidden, p + "ffn_gate.weight", p + "ffn_up.weight"),
+                    packed(file, hidden, dim, p + "ffn_down.weight"));
+        }
+        int ropeDims = Math.min(config.ropeDims, config.headDim());
+        ropeFrequencies = new double[ropeDims / 2];
+        for (int p = 0; p < ropeFrequencies.length; p++) {
+            ropeFrequencies[p] = Math.pow(config.ropeBase, -(double) (2 * p) / ropeDims);
+        }
+    }
+
+    /** The tensors {@code names}, rows of {@code columns} values, one under the other: {@code rows} in all. */
+    private static PackedMatrix packed(GgufFile file, int columns, int rows, String... names) throws IOException {
+        float[][] parts = new float[names.length][];
+        long values = 0;
+        for (int i = 0; i < names.length; i++) {
+            parts[i] = file.floats(names[i]);
+            values += parts[i].length;
+        }
+        if (values != (long) rows * columns || Arrays.stream(parts).anyMatch(t -> t.length % columns != 0)) {
+            throw new IOException(file.path() + ": the tensors " + String.join(", ", names) + " have " + values
+                    + " values; this model's shape needs " + rows + " rows of " + columns);
+        }
+        return PackedMatrix.of(columns, parts);
     }
 
     public Config config() {
         return config;
     }
 
-    /** A generation's working memory: the KV cache for {@code capacity} positions and scratch vectors. */
+    /** The arithmetic that runs, for people: vector or scalar, and why. */
+    public String arithmetic() {
+        return math.description();
+    }
+
+    /**
+     * A generation's working memory: the KV cache for {@code capacity} positions and scratch vectors. A layer's
+     * keys are stored dimension by dimension (for each key dimension a row of positions, {@code stride} long), so
+     * that a head's scores are computed for many positions at once; its values position by position.
+     */
     public final class State {
         final float[][] keys;
         final float[][] values;
+        private final int capacity;
+        private final int stride;
         final float[] x;
         final float[] xb;
         final float[] xb2;
-        final float[] q;
-        final float[] k;
-        final float[] v;
+        final float[] qkv;
         final float[] att;
         final float[] hb;
-        final float[] hb2;
         final float[] logits;
         final float[] ropeCos;
         final float[] ropeSin;
 
         public State(int capacity) {
             int kvDim = config.kvDim();
-            keys = new float[config.layers][capacity * kvDim];
+            this.capacity = capacity;
+            // whole blocks: the vector code computes scores for every position of a block
+            stride = (capacity + PackedMatrix.BLOCK - 1) / PackedMatrix.BLOCK * PackedMatrix.BLOCK;
+            keys = new float[config.layers][kvDim * stride];
             values = new float[config.layers][capacity * kvDim];
             x = new float[config.dim];
             xb = new float[config.dim];
             xb2 = new float[config.dim];
-            q = new float[config.dim];
-            k = new float[kvDim];
-            v = new float[kvDim];
-            att = new float[capacity];
-            hb = new float[config.hidden];
-            hb2 = new float[config.hidden];
+            qkv = new float[config.dim + 2 * kvDim];
+            att = new float[stride];
+            hb = new float[2 * config.hidden];
             logits = new float[config.vocabulary];
             ropeCos = new float[ropeFrequencies.length];
             ropeSin = new float[ropeFrequencies.length];
         }
 
         int capacity() {
-            return att.length;
+            return capacity;
+        }
+
+        /**
+         * Puts the keys and values of the first {@code positions} into {@code b}: per layer the keys, then the
+         * values, each position after position ({@code kvDim} floats each).
+         */
+        void writeCache(ByteBuffer b, int positions) {
+            int kvDim = config.kvDim();
+            float[] rows = new float[positions * kvDim];
+            for (int l = 0; l < config.layers; l++) {
+                float[] k = keys[l];
+                for (int d = 0; d < kvDim; d++) {
+                    for (int t = 0; t < positions; t++) {
+                        rows[t * kvDim + d] = k[d * stride + t];
+                    }
+                }
+                b.asFloatBuffer().put(rows, 0, positions * kvDim);
+                b.position(b.position() + positions * kvDim * 4);
+                b.asFloatBuffer().put(values[l], 0, positions * kvDim);
+                b.position(b.position() + positions * kvDim * 4);
+            }
+        }
+
+        /** Reads what {@link #writeCache} put into the cache of this state. */
+        void readCache(ByteBuffer b, int positions) {
+            int kvDim = config.kvDim();
+            float[] rows = new float[positions * kvDim];
+            for (int l = 0; l < config.layers; l++) {
+                b.asFloatBuffer().get(rows, 0, positions * kvDim);
+                b.position(b.position() + positions * kvDim * 4);
+                float[] k = keys[l];
+                for (int d = 0; d < kvDim; d++) {
+                    for (int t = 0; t < positions; t++) {
+                        k[d * stride + t] = rows[t * kvDim + d];
+                    }
+                }
+                b.asFloatBuffer().get(values[l], 0, positions * kvDim);
+                b.position(b.position() + positions * kvDim * 4);
+            }
         }
     }
 
@@ -132,6 +209,7 @@ public final class LlamaModel {
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         int group = c.heads / c.kvHeads;
+        int positions = pos + 1;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         System.arraycopy(embedding, token * dim, s.x, 0, dim);
         // the rotation angles depend on the position only: once per token, not per head and layer
@@ -140,59 +218,41 @@ public final class LlamaModel {
             s.ropeCos[p] = (float) Math.cos(theta);
             s.ropeSin[p] = (float) Math.sin(theta);
         }
+        float[] qkv = s.qkv; // the query, then the key, then the value
         for (int l = 0; l < c.layers; l++) {
             Layer w = layers[l];
             rmsnorm(s.xb, s.x, w.attnNorm, c.rmsEps);
-            matmul(s.q, s.xb, w.wq, dim, dim);
-            matmul(s.k, s.xb, w.wk, dim, kvDim);
-            matmul(s.v, s.xb, w.wv, dim, kvDim);
-            rope(s, s.q, c.heads, headDim);
-            rope(s, s.k, c.kvHeads, headDim);
-            System.arraycopy(s.k, 0, s.keys[l], pos * kvDim, kvDim);
-            System.arraycopy(s.v, 0, s.values[l], pos * kvDim, kvDim);
+            matmul(w.qkv, s.xb, qkv);
+            rope(s, qkv, 0, c.heads, headDim);
+            rope(s, qkv, dim, c.kvHeads, headDim);
+            for (int i = 0; i < dim; i++) { // the scores' scale, on the query rather than on every score
+                qkv[i] *= scale;
+            }
             float[] keys = s.keys[l];
             float[] values = s.values[l];
+            for (int d = 0; d < kvDim; d++) {
+                keys[d * s.stride + pos] = qkv[dim + d];
+            }
+            System.arraycopy(qkv, dim + kvDim, values, pos * kvDim, kvDim);
             for (int h = 0; h < c.heads; h++) {
                 int qo = h * headDim;
                 int kvo = (h / group) * headDim;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= pos; t++) {
-                    float dot = 0f;
-                    int ko = t * kvDim + kvo;
-                    for (int i = 0; i < headDim; i++) {
-                        dot += s.q[qo + i] * keys[ko + i];
-                    }
-                    s.att[t] = dot * scale;
-                    max = Math.max(max, s.att[t]);
-                }
-                float sum = 0f;
-                for (int t = 0; t <= pos; t++) {
-                    s.att[t] = (float) Math.exp(s.att[t] - max);
-                    sum += s.att[t];
-                }
-                for (int i = 0; i < headDim; i++) {
-                    s.xb[qo + i] = 0f;
-                }
-                for (int t = 0; t <= pos; t++) {
-                    float a = s.att[t] / sum;
-                    int vo = t * kvDim + kvo;
-                    for (int i = 0; i < headDim; i++) {
-                        s.xb[qo + i] += a * values[vo + i];
-                    }
+                math.scores(qkv, qo, keys, kvo * s.stride, s.stride, headDim, s.att, positions);
+                math.expShifted(s.att, positions, max(s.att, positions));
+                float inverse = 1f / sum(s.att, positions);
+                math.weightedSum(s.att, positions, values, kvo, kvDim, headDim, s.xb, qo);
+                for (int i = qo; i < qo + headDim; i++) {
+                    s.xb[i] *= inverse;
                 }
             }
-            matmul(s.xb2, s.xb, w.wo, dim, dim);
+            matmul(w.wo, s.xb, s.xb2);
             for (int i = 0; i < dim; i++) {
                 s.x[i] += s.xb2[i];
             }
             rmsnorm(s.xb, s.x, w.ffnNorm, c.rmsEps);
-            matmul(s.hb, s.xb, w.gate, dim, c.hidden);
-            matmul(s.hb2, s.xb, w.up, dim, c.hidden);
-            for (int i = 0; i < c.hidden; i++) {
-                float g = s.hb[i];
-                s.hb[i] = g / (1f + (float) Math.exp(-g)) * s.hb2[i];
-            }
-            matmul(s.xb, s.hb, w.down, c.hidden, dim);
+            matmul(w.gateUp, s.xb, s.hb);
+            math.swiglu(s.hb, c.hidden);
+            matmul(w.down, s.hb, s.xb);
             for (int i = 0; i < dim; i++) {
                 s.x[i] += s.xb[i];
             }
@@ -201,13 +261,17 @@ public final class LlamaModel {
             return null;
         }
         rmsnorm(s.x, s.x, outputNorm, c.rmsEps);
-        matmul(s.logits, s.x, output, dim, c.vocabulary);
+        matmul(output, s.x, s.logits);
         return s.logits;
     }
 
-    private static void rope(State s, float[] vec, int heads, int headDim) {
+    private void matmul(PackedMatrix w, float[] x, float[] out) {
+        math.matmul(w, x, out, 0, w.blocks());
+    }
+
+    private static void rope(State s, float[] vec, int offset, int heads, int headDim) {
         for (int h = 0; h < heads; h++) {
-            int o = h * headDim;
+            int o = offset + h * headDim;
             for (int p = 0; p < s.ropeCos.length; p++) {
                 int i = 2 * p;
                 float cos = s.ropeCos[p];
@@ -231,15 +295,39 @@ public final class LlamaModel {
         }
     }
 
-    /** out[r] = the dot product of row r of {@code w} (rows of {@code n} values) with {@code x}. */
-    private static void matmul(float[] out, float[] x, float[] w, int n, int rows) {
-        for (int r = 0; r < rows; r++) {
-            float sum = 0f;
-            int o = r * n;
-            for (int j = 0; j < n; j++) {
-                sum += w[o + j] * x[j];
-            }
-            out[r] = sum;
+    /** The largest of {@code a[0..n)}. */
+    private static float max(float[] a, int n) {
+        float m0 = Float.NEGATIVE_INFINITY;
+        float m1 = Float.NEGATIVE_INFINITY;
+        int t = 0;
+        for (; t + 2 <= n; t += 2) {
+            m0 = Math.max(m0, a[t]);
+            m1 = Math.max(m1, a[t + 1]);
         }
+        if (t < n) {
+            m0 = Math.max(m0, a[t]);
+        }
+        return Math.max(m0, m1);
+    }
+
+    /** The sum of {@code a[0..n)}, in eight interleaved partial sums (one chain would wait on every addition). */
+    private static float sum(float[] a, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int t = 0;
+        for (; t + 8 <= n; t += 8) {
+            s0 += a[t];
+            s1 += a[t + 1];
+            s2 += a[t + 2];
+            s3 += a[t + 3];
+            s4 += a[t + 4];
+            s5 += a[t + 5];
+            s6 += a[t + 6];
+            s7 += a[t + 7];
+        }
+        float tail = 0f;
+        for (; t < n; t++) {
+            tail += a[t];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + tail;
     }
 }

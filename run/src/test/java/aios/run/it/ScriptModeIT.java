@@ -79,6 +79,9 @@ public class ScriptModeIT {
     private static Result runScript(Path work, String script) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) { // as ./aios does
+            command.add("--add-modules=jdk.incubator.vector");
+        }
         if (Runtime.version().feature() >= 24) {
             command.add("--enable-native-access=ALL-UNNAMED");
             command.add("--sun-misc-unsafe-memory-access=allow");
