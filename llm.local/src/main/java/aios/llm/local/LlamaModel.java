@@ -238,7 +238,7 @@ public final class LlamaModel {
                 int qo = h * headDim;
                 int kvo = (h / group) * headDim;
                 math.scores(qkv, qo, keys, kvo * s.stride, s.stride, headDim, s.att, positions);
-                math.expShifted(s.att, positions, max(s.att, positions));
+                math.expShifted(s.att, positions, math.max(s.att, positions));
                 float inverse = 1f / sum(s.att, positions);
                 math.weightedSum(s.att, positions, values, kvo, kvDim, headDim, s.xb, qo);
                 for (int i = qo; i < qo + headDim; i++) {
@@ -293,21 +293,6 @@ public final class LlamaModel {
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i] * inv * weight[i];
         }
-    }
-
-    /** The largest of {@code a[0..n)}. */
-    private static float max(float[] a, int n) {
-        float m0 = Float.NEGATIVE_INFINITY;
-        float m1 = Float.NEGATIVE_INFINITY;
-        int t = 0;
-        for (; t + 2 <= n; t += 2) {
-            m0 = Math.max(m0, a[t]);
-            m1 = Math.max(m1, a[t + 1]);
-        }
-        if (t < n) {
-            m0 = Math.max(m0, a[t]);
-        }
-        return Math.max(m0, m1);
     }
 
     /** The sum of {@code a[0..n)}, in eight interleaved partial sums (one chain would wait on every addition). */

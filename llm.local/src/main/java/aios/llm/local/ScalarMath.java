@@ -70,12 +70,34 @@ final class ScalarMath implements TensorMath {
     public void weightedSum(float[] att, int positions, float[] values, int vo, int rowLength, int headDim,
                             float[] out, int oo) {
         for (int i = 0; i < headDim; i++) {
-            float acc = 0f;
-            for (int t = 0; t < positions; t++) {
-                acc = Math.fma(att[t], values[vo + t * rowLength + i], acc);
+            float p0 = 0f, p1 = 0f, p2 = 0f, p3 = 0f;
+            int t = 0;
+            for (int o = vo + i; t + 4 <= positions; t += 4, o += 4 * rowLength) {
+                p0 = Math.fma(att[t], values[o], p0);
+                p1 = Math.fma(att[t + 1], values[o + rowLength], p1);
+                p2 = Math.fma(att[t + 2], values[o + 2 * rowLength], p2);
+                p3 = Math.fma(att[t + 3], values[o + 3 * rowLength], p3);
             }
-            out[oo + i] = acc;
+            for (; t < positions; t++) {
+                p0 = Math.fma(att[t], values[vo + t * rowLength + i], p0);
+            }
+            out[oo + i] = (p0 + p1) + (p2 + p3);
         }
+    }
+
+    @Override
+    public float max(float[] a, int n) {
+        float m0 = Float.NEGATIVE_INFINITY;
+        float m1 = Float.NEGATIVE_INFINITY;
+        int t = 0;
+        for (; t + 2 <= n; t += 2) {
+            m0 = Math.max(m0, a[t]);
+            m1 = Math.max(m1, a[t + 1]);
+        }
+        if (t < n) {
+            m0 = Math.max(m0, a[t]);
+        }
+        return Math.max(m0, m1);
     }
 
     @Override

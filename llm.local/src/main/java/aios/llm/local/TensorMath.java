@@ -55,12 +55,16 @@ sealed interface TensorMath permits ScalarMath, VectorMath {
     void expShifted(float[] att, int positions, float max);
 
     /**
-     * The weighted sum of the values of one head: {@code out[oo + i] = fma(att[t], values[vo + t * rowLength + i],
-     * out[oo + i])} for {@code t} from 0 to {@code positions}, starting at 0, for each {@code i} below
-     * {@code headDim}.
+     * The weighted sum of the values of one head, for each {@code i} below {@code headDim}: four partial sums,
+     * {@code p[t % 4] = fma(att[t], values[vo + t * rowLength + i], p[t % 4])} for {@code t} from 0 up to the
+     * last multiple of 4 below {@code positions} (four chains, not one that waits on every step), the remaining
+     * positions into {@code p[0]}, then {@code out[oo + i] = (p[0] + p[1]) + (p[2] + p[3])}.
      */
     void weightedSum(float[] att, int positions, float[] values, int vo, int rowLength, int headDim, float[] out,
                      int oo);
+
+    /** The largest of {@code a[0..n)}, negative infinity when {@code n} is 0 (the same in any order). */
+    float max(float[] a, int n);
 
     /** SwiGLU: {@code h[i] = g / (1 + exp(-g)) * h[n + i]} with {@code g = h[i]}, for {@code i} below {@code n}. */
     void swiglu(float[] h, int n);

@@ -51,7 +51,44 @@ final class VectorMath implements TensorMath {
         int rows = w.rows();
         int end = toBlock * (BLOCK / L);
         int k = fromBlock * (BLOCK / L);
-        // four rows' chains at once hide the latency of each fused multiply-add
+        // eight rows' chains at once hide the latency of each fused multiply-add
+        for (; k + 8 <= end; k += 8) {
+            int b0 = chunkBase(k, n);
+            int b1 = chunkBase(k + 1, n);
+            int b2 = chunkBase(k + 2, n);
+            int b3 = chunkBase(k + 3, n);
+            int b4 = chunkBase(k + 4, n);
+            int b5 = chunkBase(k + 5, n);
+            int b6 = chunkBase(k + 6, n);
+            int b7 = chunkBase(k + 7, n);
+            FloatVector acc0 = FloatVector.zero(S);
+            FloatVector acc1 = FloatVector.zero(S);
+            FloatVector acc2 = FloatVector.zero(S);
+            FloatVector acc3 = FloatVector.zero(S);
+            FloatVector acc4 = FloatVector.zero(S);
+            FloatVector acc5 = FloatVector.zero(S);
+            FloatVector acc6 = FloatVector.zero(S);
+            FloatVector acc7 = FloatVector.zero(S);
+            for (int j = 0, o = 0; j < n; j++, o += BLOCK) {
+                FloatVector xj = FloatVector.broadcast(S, x[j]);
+                acc0 = FloatVector.fromArray(S, a, b0 + o).fma(xj, acc0);
+                acc1 = FloatVector.fromArray(S, a, b1 + o).fma(xj, acc1);
+                acc2 = FloatVector.fromArray(S, a, b2 + o).fma(xj, acc2);
+                acc3 = FloatVector.fromArray(S, a, b3 + o).fma(xj, acc3);
+                acc4 = FloatVector.fromArray(S, a, b4 + o).fma(xj, acc4);
+                acc5 = FloatVector.fromArray(S, a, b5 + o).fma(xj, acc5);
+                acc6 = FloatVector.fromArray(S, a, b6 + o).fma(xj, acc6);
+                acc7 = FloatVector.fromArray(S, a, b7 + o).fma(xj, acc7);
+            }
+            store(acc0, out, k * L, rows);
+            store(acc1, out, (k + 1) * L, rows);
+            store(acc2, out, (k + 2) * L, rows);
+            store(acc3, out, (k + 3) * L, rows);
+            store(acc4, out, (k + 4) * L, rows);
+            store(acc5, out, (k + 5) * L, rows);
+            store(acc6, out, (k + 6) * L, rows);
+            store(acc7, out, (k + 7) * L, rows);
+        }
         for (; k + 4 <= end; k += 4) {
             int b0 = chunkBase(k, n);
             int b1 = chunkBase(k + 1, n);
@@ -114,23 +151,68 @@ final class VectorMath implements TensorMath {
                             float[] out, int oo) {
         if (headDim % L == 0) {
             for (int c = 0; c < headDim; c += L) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int t = 0, o = vo + c; t < positions; t++, o += rowLength) {
-                    acc = FloatVector.fromArray(S, values, o).fma(FloatVector.broadcast(S, att[t]), acc);
-                }
-                acc.intoArray(out, oo + c);
+                weightedSumWide(att, positions, values, vo + c, rowLength, out, oo + c);
             }
         } else if (headDim % 8 == 0 && L > 8) {
             for (int c = 0; c < headDim; c += 8) {
-                FloatVector acc = FloatVector.zero(S8);
-                for (int t = 0, o = vo + c; t < positions; t++, o += rowLength) {
-                    acc = FloatVector.fromArray(S8, values, o).fma(FloatVector.broadcast(S8, att[t]), acc);
-                }
-                acc.intoArray(out, oo + c);
+                weightedSum8(att, positions, values, vo + c, rowLength, out, oo + c);
             }
         } else {
             scalar.weightedSum(att, positions, values, vo, rowLength, headDim, out, oo);
         }
+    }
+
+    /** {@link #weightedSum} for {@code L} dimensions. */
+    private static void weightedSumWide(float[] att, int positions, float[] values, int vo,
+                                        int rowLength, float[] out, int oo) {
+        FloatVector p0 = FloatVector.zero(S);
+        FloatVector p1 = FloatVector.zero(S);
+        FloatVector p2 = FloatVector.zero(S);
+        FloatVector p3 = FloatVector.zero(S);
+        int t = 0;
+        for (int o = vo; t + 4 <= positions; t += 4, o += 4 * rowLength) {
+            p0 = FloatVector.fromArray(S, values, o).fma(FloatVector.broadcast(S, att[t]), p0);
+            p1 = FloatVector.fromArray(S, values, o + rowLength).fma(FloatVector.broadcast(S, att[t + 1]), p1);
+            p2 = FloatVector.fromArray(S, values, o + 2 * rowLength).fma(FloatVector.broadcast(S, att[t + 2]), p2);
+            p3 = FloatVector.fromArray(S, values, o + 3 * rowLength).fma(FloatVector.broadcast(S, att[t + 3]), p3);
+        }
+        for (; t < positions; t++) {
+            p0 = FloatVector.fromArray(S, values, vo + t * rowLength).fma(FloatVector.broadcast(S, att[t]), p0);
+        }
+        p0.add(p1).add(p2.add(p3)).intoArray(out, oo);
+    }
+
+    /** {@link #weightedSum} for 8 dimensions (the same code with S8: the Vector API is fast with constant species only). */
+    private static void weightedSum8(float[] att, int positions, float[] values, int vo,
+                                        int rowLength, float[] out, int oo) {
+        FloatVector p0 = FloatVector.zero(S8);
+        FloatVector p1 = FloatVector.zero(S8);
+        FloatVector p2 = FloatVector.zero(S8);
+        FloatVector p3 = FloatVector.zero(S8);
+        int t = 0;
+        for (int o = vo; t + 4 <= positions; t += 4, o += 4 * rowLength) {
+            p0 = FloatVector.fromArray(S8, values, o).fma(FloatVector.broadcast(S8, att[t]), p0);
+            p1 = FloatVector.fromArray(S8, values, o + rowLength).fma(FloatVector.broadcast(S8, att[t + 1]), p1);
+            p2 = FloatVector.fromArray(S8, values, o + 2 * rowLength).fma(FloatVector.broadcast(S8, att[t + 2]), p2);
+            p3 = FloatVector.fromArray(S8, values, o + 3 * rowLength).fma(FloatVector.broadcast(S8, att[t + 3]), p3);
+        }
+        for (; t < positions; t++) {
+            p0 = FloatVector.fromArray(S8, values, vo + t * rowLength).fma(FloatVector.broadcast(S8, att[t]), p0);
+        }
+        p0.add(p1).add(p2.add(p3)).intoArray(out, oo);
+    }
+
+    @Override
+    public float max(float[] a, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int t = 0;
+        for (; t + L <= n; t += L) {
+            m = m.max(FloatVector.fromArray(S, a, t));
+        }
+        if (t < n) { // the lanes past n keep what m has
+            m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, a, t, S.indexInRange(t, n)), S.indexInRange(t, n));
+        }
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
     @Override

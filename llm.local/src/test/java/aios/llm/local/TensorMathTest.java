@@ -103,6 +103,11 @@ class TensorMathTest {
                 SCALAR.scores(q, headDim, keys, headDim * stride, stride, headDim, scalar, positions);
                 VECTOR.scores(q, headDim, keys, headDim * stride, stride, headDim, vector, positions);
                 assertArrayEquals(java.util.Arrays.copyOf(scalar, positions), java.util.Arrays.copyOf(vector, positions));
+                assertEquals(SCALAR.max(scalar, positions), VECTOR.max(vector, positions));
+                float max = SCALAR.max(scalar, positions);
+                for (int t = 0; t < positions; t++) {
+                    assertTrue(scalar[t] <= max);
+                }
                 SCALAR.expShifted(scalar, positions, 1f);
                 VECTOR.expShifted(vector, positions, 1f);
                 assertArrayEquals(java.util.Arrays.copyOf(scalar, positions), java.util.Arrays.copyOf(vector, positions));
