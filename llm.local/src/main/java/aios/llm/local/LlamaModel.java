@@ -27,8 +27,16 @@ public final class LlamaModel {
         }
     }
 
+    /**
+     * Products of at least this many multiply-adds are split over the {@link RowTeam}; below, a hand-off costs
+     * more than it saves (stories260K's largest is 32,768; stories15M's output 9.2 million).
+     */
+    static final long PARALLEL_WORK = 1 << 17;
+
     private final Config config;
     private final TensorMath math;
+    private final RowTeam team;
+    private final long parallelWork;
     private final float[] embedding;
     private final float[] outputNorm;
     private final PackedMatrix output;
@@ -43,11 +51,14 @@ public final class LlamaModel {
 
     /** Reads the weights of {@code file} into memory, to run with the fastest arithmetic this JVM has. */
     public LlamaModel(GgufFile file) throws IOException {
-        this(file, TensorMath.best());
+        this(file, TensorMath.best(), RowTeam.shared(), PARALLEL_WORK);
     }
 
-    LlamaModel(GgufFile file, TensorMath math) throws IOException {
+    /** With the given arithmetic, and products of at least {@code parallelWork} multiply-adds split over {@code team}. */
+    LlamaModel(GgufFile file, TensorMath math, RowTeam team, long parallelWork) throws IOException {
         this.math = math;
+        this.team = team;
+        this.parallelWork = parallelWork;
         Object arch = file.metadata().get("general.architecture");
         if (!"llama".equals(arch)) {
             throw new IOException(file.path() + " is a " + arch + " model; this engine runs the llama architecture only");
@@ -110,9 +121,10 @@ public final class LlamaModel {
         return config;
     }
 
-    /** The arithmetic that runs, for people: vector or scalar, and why. */
+    /** The arithmetic that runs, for people: vector or scalar (and why), and the threads of large products. */
     public String arithmetic() {
-        return math.description();
+        return math.description() + (team.helpers() == 0 ? ", one thread"
+                : ", products of " + parallelWork + "+ multiply-adds on up to " + (team.helpers() + 1) + " threads");
     }
 
     /**
@@ -265,8 +277,18 @@ public final class LlamaModel {
         return s.logits;
     }
 
+    /** {@code out = w x}, large products by rows over the team: each row whole on one thread, so the same bits. */
     private void matmul(PackedMatrix w, float[] x, float[] out) {
-        math.matmul(w, x, out, 0, w.blocks());
+        int blocks = w.blocks();
+        if (team.helpers() == 0 || w.work() < parallelWork) {
+            math.matmul(w, x, out, 0, blocks);
+            return;
+        }
+        // a few chunks per thread, so that a helper that starts late still takes a share; whole groups of 8
+        // blocks, which the vector code runs fastest
+        int threads = team.helpers() + 1;
+        int per = ((blocks + 4 * threads - 1) / (4 * threads) + 7) / 8 * 8;
+        team.run((blocks + per - 1) / per, c -> math.matmul(w, x, out, c * per, Math.min(blocks, (c + 1) * per)));
     }
 
     private static void rope(State s, float[] vec, int offset, int heads, int headDim) {
