@@ -2,6 +2,7 @@ package aios.llm.local;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -163,8 +164,8 @@ final class VectorMath implements TensorMath {
     }
 
     /** {@link #weightedSum} for {@code L} dimensions. */
-    private static void weightedSumWide(float[] att, int positions, float[] values, int vo,
-                                        int rowLength, float[] out, int oo) {
+    private static void weightedSumWide(float[] att, int positions, float[] values, int vo, int rowLength, float[] out,
+                                        int oo) {
         FloatVector p0 = FloatVector.zero(S);
         FloatVector p1 = FloatVector.zero(S);
         FloatVector p2 = FloatVector.zero(S);
@@ -182,9 +183,9 @@ final class VectorMath implements TensorMath {
         p0.add(p1).add(p2.add(p3)).intoArray(out, oo);
     }
 
-    /** {@link #weightedSum} for 8 dimensions (the same code with S8: the Vector API is fast with constant species only). */
-    private static void weightedSum8(float[] att, int positions, float[] values, int vo,
-                                        int rowLength, float[] out, int oo) {
+    /** {@link #weightedSumWide} with S8 (a copy: the Vector API is fast only with a constant species). */
+    private static void weightedSum8(float[] att, int positions, float[] values, int vo, int rowLength, float[] out,
+                                     int oo) {
         FloatVector p0 = FloatVector.zero(S8);
         FloatVector p1 = FloatVector.zero(S8);
         FloatVector p2 = FloatVector.zero(S8);
@@ -210,7 +211,8 @@ final class VectorMath implements TensorMath {
             m = m.max(FloatVector.fromArray(S, a, t));
         }
         if (t < n) { // the lanes past n keep what m has
-            m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, a, t, S.indexInRange(t, n)), S.indexInRange(t, n));
+            VectorMask<Float> inRange = S.indexInRange(t, n);
+            m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, a, t, inRange), inRange);
         }
         return m.reduceLanes(VectorOperators.MAX);
     }

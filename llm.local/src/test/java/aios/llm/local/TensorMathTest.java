@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +66,8 @@ class TensorMathTest {
         VECTOR.matmul(ab, x, both, 0, ab.blocks());
         VECTOR.matmul(PackedMatrix.of(5, a), x, first, 0, 1);
         VECTOR.matmul(PackedMatrix.of(5, b), x, second, 0, 2);
-        assertArrayEquals(first, java.util.Arrays.copyOfRange(both, 0, 3));
-        assertArrayEquals(second, java.util.Arrays.copyOfRange(both, 3, 23));
+        assertArrayEquals(first, Arrays.copyOfRange(both, 0, 3));
+        assertArrayEquals(second, Arrays.copyOfRange(both, 3, 23));
     }
 
     @Test
@@ -102,7 +103,7 @@ class TensorMathTest {
                 float[] vector = new float[stride];
                 SCALAR.scores(q, headDim, keys, headDim * stride, stride, headDim, scalar, positions);
                 VECTOR.scores(q, headDim, keys, headDim * stride, stride, headDim, vector, positions);
-                assertArrayEquals(java.util.Arrays.copyOf(scalar, positions), java.util.Arrays.copyOf(vector, positions));
+                assertArrayEquals(Arrays.copyOf(scalar, positions), Arrays.copyOf(vector, positions));
                 assertEquals(SCALAR.max(scalar, positions), VECTOR.max(vector, positions));
                 float max = SCALAR.max(scalar, positions);
                 for (int t = 0; t < positions; t++) {
@@ -110,7 +111,7 @@ class TensorMathTest {
                 }
                 SCALAR.expShifted(scalar, positions, 1f);
                 VECTOR.expShifted(vector, positions, 1f);
-                assertArrayEquals(java.util.Arrays.copyOf(scalar, positions), java.util.Arrays.copyOf(vector, positions));
+                assertArrayEquals(Arrays.copyOf(scalar, positions), Arrays.copyOf(vector, positions));
                 float[] outScalar = new float[3 * headDim];
                 float[] outVector = new float[3 * headDim];
                 SCALAR.weightedSum(scalar, positions, values, headDim, rowLength, headDim, outScalar, headDim);
