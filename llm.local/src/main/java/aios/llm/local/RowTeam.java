@@ -65,7 +65,7 @@ final class RowTeam {
         job.work();
         open.remove(job);
         for (int spins = 0; job.done.get() < chunks; spins++) { // the remaining chunks are running on helpers
-            if (spins < 10_000) {
+            if (spins < 1_000) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield(); // a helper was descheduled mid-chunk: let it run
