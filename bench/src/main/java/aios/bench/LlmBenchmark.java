@@ -166,8 +166,8 @@ public final class LlmBenchmark {
         r.put("gen_tok_s", round(genTokS));
         r.put("prompt_tok_s", round(promptTokS));
         r.put("generated", generated);
-        // llama.cpp with the machine's cores as threads and, when that is more than one, with one thread as the
-        // local engine uses: on a tiny model its threads' synchronisation can cost more than they save.
+        // llama.cpp with the machine's cores as threads and, when that is more than one, with one thread: on a
+        // tiny model its threads' synchronisation can cost more than they save.
         // The ratio is against the faster of the two.
         String ourText = mine.getFirst().text();
         double best = 0;
@@ -267,7 +267,7 @@ public final class LlmBenchmark {
                 .append(r.get("prompt_tokens")).append(" tokens with BOS), up to ").append(r.get("tokens"))
                 .append(" tokens greedy, median of ").append(r.get("runs")).append(" runs\n\n");
         Table t = new Table("engine", "prompt tok/s", "gen tok/s", "tokens generated", "same text");
-        t.row("aios local (1 thread)", r.get("prompt_tok_s"), r.get("gen_tok_s"), r.get("generated"), "");
+        t.row("aios local", r.get("prompt_tok_s"), r.get("gen_tok_s"), r.get("generated"), "");
         r.forEach((k, v) -> {
             if (k.matches("llamacpp_\\d+t_gen_tok_s")) {
                 String p = k.substring(0, k.length() - "gen_tok_s".length());

@@ -133,12 +133,7 @@ final class LocalGeneration implements Generation {
         b.putInt(tokens.size());
         tokens.forEach(b::putInt);
         b.putInt(position);
-        for (int l = 0; l < layers; l++) {
-            b.asFloatBuffer().put(state.keys[l], 0, position * kvDim);
-            b.position(b.position() + position * kvDim * 4);
-            b.asFloatBuffer().put(state.values[l], 0, position * kvDim);
-            b.position(b.position() + position * kvDim * 4);
-        }
+        state.writeCache(b, position);
         return b.array();
     }
 
@@ -202,13 +197,7 @@ final class LocalGeneration implements Generation {
                         + count + " tokens");
             }
             g.position = position;
-            int kvDim = model.network.config().kvDim();
-            for (int l = 0; l < model.network.config().layers(); l++) {
-                b.asFloatBuffer().get(g.state.keys[l], 0, position * kvDim);
-                b.position(b.position() + position * kvDim * 4);
-                b.asFloatBuffer().get(g.state.values[l], 0, position * kvDim);
-                b.position(b.position() + position * kvDim * 4);
-            }
+            g.state.readCache(b, position);
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException("the snapshot is corrupt: " + b.remaining() + " bytes too many");
             }

@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One model file loaded for generation: its name (the file name without {@code .gguf}), its tokenizer, chat
@@ -44,44 +42,6 @@ final class LocalModel {
         if (tokenizer.size() != network.config().vocabulary()) {
             throw new IOException(path + ": the tokenizer has " + tokenizer.size() + " tokens, the network "
                     + network.config().vocabulary());
-        }
-        checkShapes(file, network.config());
-    }
-
-    /**
-     * Checks every weight's shape against the metadata's, so that a corrupt file fails here, naming the tensor,
-     * rather than with an index out of bounds in the middle of a generation.
-     */
-    private static void checkShapes(GgufFile file, LlamaModel.Config c) throws IOException {
-        Map<String, long[]> expected = new LinkedHashMap<>();
-        expected.put("token_embd.weight", new long[] {c.dim(), c.vocabulary()});
-        expected.put("output_norm.weight", new long[] {c.dim()});
-        if (file.tensors().containsKey("output.weight")) {
-            expected.put("output.weight", new long[] {c.dim(), c.vocabulary()});
-        }
-        for (int l = 0; l < c.layers(); l++) {
-            String p = "blk." + l + ".";
-            expected.put(p + "attn_norm.weight", new long[] {c.dim()});
-            expected.put(p + "attn_q.weight", new long[] {c.dim(), c.dim()});
-            expected.put(p + "attn_k.weight", new long[] {c.dim(), c.kvDim()});
-            expected.put(p + "attn_v.weight", new long[] {c.dim(), c.kvDim()});
-            expected.put(p + "attn_output.weight", new long[] {c.dim(), c.dim()});
-            expected.put(p + "ffn_norm.weight", new long[] {c.dim()});
-            expected.put(p + "ffn_gate.weight", new long[] {c.dim(), c.hidden()});
-            expected.put(p + "ffn_up.weight", new long[] {c.dim(), c.hidden()});
-            expected.put(p + "ffn_down.weight", new long[] {c.hidden(), c.dim()});
-        }
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            GgufFile.TensorInfo t = file.tensors().get(e.getKey());
-            if (t == null) {
-                throw new IOException(file.path() + " has no tensor " + e.getKey());
-            }
-            if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new IOException(file.path() + " is corrupt: tensor " + e.getKey() + " has shape "
-                        + Arrays.toString(t.shape()) + ", not " + Arrays.toString(e.getValue()) + " as the metadata "
-                        + "says (embedding length " + c.dim() + ", " + c.heads() + " heads, " + c.kvHeads()
-                        + " KV heads, feed-forward length " + c.hidden() + ", " + c.vocabulary() + " tokens)");
-            }
         }
     }
 

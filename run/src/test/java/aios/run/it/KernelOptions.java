@@ -5,6 +5,7 @@ import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class KernelOptions {
         options.add(junitBundles());
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
         options.add(cleanCaches(true));
+        options.add(systemPackage("jdk.incubator.vector")); // as aios.bndrun: for llm.local's vector arithmetic
         options.add(frameworkProperty(FILEINSTALL_DIR).value(mkdirs(work.resolve("bundles")).toString()));
         options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));

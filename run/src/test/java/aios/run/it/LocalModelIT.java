@@ -19,6 +19,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -32,10 +33,14 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -120,6 +125,18 @@ public class LocalModelIT {
             handler.unregister();
             context.ungetService(reference);
         }
+    }
+
+    @Test
+    public void theEngineGetsTheVectorApiFromTheFramework() {
+        // the test JVM runs with --add-modules=jdk.incubator.vector (failsafe's argLine), as ./aios runs the kernel
+        BundleContext context = FrameworkUtil.getBundle(LocalModelIT.class).getBundleContext();
+        Bundle engine = Arrays.stream(context.getBundles())
+                .filter(b -> "aios.llm.local".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        List<BundleWire> wires = engine.adapt(BundleWiring.class).getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE);
+        assertTrue("llm.local's package wires: " + wires, wires.stream().anyMatch(w ->
+                "jdk.incubator.vector".equals(w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE))
+                        && w.getProvider().getBundle().getBundleId() == 0));
     }
 
     private static LlmQuery query(String agent, String prompt, Sampling sampling) {

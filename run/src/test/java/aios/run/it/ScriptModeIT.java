@@ -94,6 +94,16 @@ public class ScriptModeIT {
         assertTrue("restored:\n" + restored.stdout + "\nuninterrupted:\n" + text, restored.stdout.strip().endsWith(text));
     }
 
+    @Test
+    public void withoutTheVectorApiTheEngineRunsItsScalarArithmeticToTheSameText() throws Exception {
+        // a JVM started without --add-modules=jdk.incubator.vector: llm.local's optional import stays unwired
+        Result r = runScript(newWorkDir(), false, "id = aios:submit --agent alice --tokens 30 llm Once upon a time\n"
+                + "aios:wait $id");
+        assertEquals("exit status; stderr:\n" + r.stderr, 0, r.status);
+        assertTrue(r.stdout, r.stdout.contains(", there was a little girl named Lily. She loved to play outside"));
+        assertTrue(r.stderr, !r.stderr.contains("jdk.incubator.vector"));
+    }
+
     private record Result(int status, String stdout, String stderr) {
     }
 
@@ -107,8 +117,16 @@ public class ScriptModeIT {
     }
 
     private static Result runScript(Path work, String script) throws IOException, InterruptedException {
+        return runScript(work, true, script);
+    }
+
+    /** @param vectors whether to give the JVM the Vector API when this JVM has it, as ./aios does */
+    private static Result runScript(Path work, boolean vectors, String script) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        if (vectors && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            command.add("--add-modules=jdk.incubator.vector");
+        }
         if (Runtime.version().feature() >= 24) {
             command.add("--enable-native-access=ALL-UNNAMED");
             command.add("--sun-misc-unsafe-memory-access=allow");
