@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -34,7 +35,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * resume from bytes ({@link #resume}). Chat messages are rendered with the model's chat template when it is of a
  * known family ({@link ChatTemplate}), else as their text, one per line.
  *
- * <p>Models, in this order: the file configured as {@code model} (PID {@code aios.llm.local}); else the
+ * <p>Models, in this order: the file given with {@code ./aios --model FILE} (framework property
+ * {@code aios.model}); else the file configured as {@code model} (PID {@code aios.llm.local}); else the
  * {@code .gguf} files in the directories of the {@code AIOS_MODELS} environment variable; else those in
  * {@code ./models/}. While there is none the backend is up and every LLM syscall fails at once saying where to
  * put one; the next call looks again. Each model is loaded on first use and then shared. Thread-safe:
@@ -46,6 +48,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class LocalBackend implements LlmBackend {
 
     static final String PID = "aios.llm.local";
+    /** The framework property {@code ./aios --model FILE} sets: that file, before the configuration's. */
+    static final String MODEL_PROPERTY = "aios.model";
     private static final String ENV = "AIOS_MODELS";
 
     @ObjectClassDefinition(id = PID, name = "AIOS local model engine",
@@ -94,18 +98,28 @@ public final class LocalBackend implements LlmBackend {
      * LLM syscall fails with an error saying what to correct rather than with "no backend".
      */
     @Activate
-    void activate(Config config) {
-        configure(config.model(), System.getenv(ENV));
+    void activate(BundleContext context, Config config) {
+        String given = context.getProperty(MODEL_PROPERTY);
+        if (given != null && !given.isBlank()) {
+            configure(given, "given with --model (the framework property " + MODEL_PROPERTY + ")",
+                    "start the kernel with the path of an existing .gguf file", System.getenv(ENV));
+        } else {
+            configure(config.model(), System.getenv(ENV));
+        }
     }
 
     /** Looks for models in the file {@code model}, or if blank in the directories of {@code env} or ./models. */
     void configure(String model, String env) {
+        configure(model, "configured as model in " + PID, "put the .gguf file there, or set model in " + PID
+                + " to another file (or to nothing, for the .gguf files in the directories of " + ENV
+                + ", else in ./models)", env);
+    }
+
+    private void configure(String model, String origin, String fix, String env) {
         if (!model.isBlank()) {
             Path p = Path.of(model).toAbsolutePath();
             source = new Source(() -> Files.isRegularFile(p) ? List.of(p) : List.of(), "the model file " + p
-                    + " configured as model in " + PID + " does not exist: put the .gguf file there, or set model in "
-                    + PID + " to another file (or to nothing, for the .gguf files in the directories of " + ENV
-                    + ", else in ./models)");
+                    + " " + origin + " does not exist: " + fix);
         } else {
             boolean fromEnv = env != null && !env.isBlank();
             String dirs = fromEnv ? env : "models";

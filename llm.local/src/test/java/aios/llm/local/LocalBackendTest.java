@@ -130,7 +130,7 @@ class LocalBackendTest {
             throws Exception {
         Path missing = dir.resolve("llama-7b.gguf");
         LocalBackend b = new LocalBackend();
-        b.activate(config(missing.toString())); // throws nothing: the service stays registered
+        b.configure(missing.toString(), null); // throws nothing: the service stays registered
         assertEquals(List.of(), b.models());
         IOException e = assertThrows(IOException.class, () -> b.start(query("hi", Sampling.DEFAULT)));
         assertTrue(e.getMessage().contains("the model file " + missing + " configured as model in aios.llm.local "
@@ -141,20 +141,6 @@ class LocalBackendTest {
         assertEquals(List.of("llama-7b"), b.models(), "the file put where the error said is served");
         assertTrue(b.complete(query("Once upon a time", new Sampling(20, 0, 1, null))).text()
                 .startsWith(", there was a little girl named Lily."));
-    }
-
-    static LocalBackend.Config config(String model) {
-        return new LocalBackend.Config() {
-            @Override
-            public String model() {
-                return model;
-            }
-
-            @Override
-            public Class<? extends java.lang.annotation.Annotation> annotationType() {
-                return LocalBackend.Config.class;
-            }
-        };
     }
 
     @Test

@@ -104,6 +104,24 @@ public class ScriptModeIT {
         assertTrue(r.stderr, !r.stderr.contains("jdk.incubator.vector"));
     }
 
+    @Test
+    public void aModelGivenWithTheModelOption_isServedBeforeTheOthers_andAMissingOneIsNamedInTheError() throws Exception {
+        Path work = newWorkDir();
+        Path mine = Files.copy(LocalModelIT.model(), work.resolve("mine.gguf"));
+        Result r = runScript(work, true, "llm:models\nid = aios:submit --agent m --tokens 30 llm Once upon a time\n"
+                + "aios:stat $id\naios:wait $id", "-Daios.model=" + mine);
+        assertEquals("exit status; stderr:\n" + r.stderr, 0, r.status);
+        assertTrue(r.stdout, r.stdout.matches("(?s).*\\nmine +none \\(plain\\) +" + java.util.regex.Pattern.quote(mine.toString()) + ".*"));
+        assertTrue(r.stdout, r.stdout.contains(", there was a little girl named Lily. She loved to play outside in the park."));
+
+        Path gone = work.resolve("gone.gguf");
+        Result missing = runScript(newWorkDir(), true, "id = aios:submit --agent m --tokens 5 llm Hi\naios:wait $id",
+                "-Daios.model=" + gone);
+        assertEquals(1, missing.status);
+        assertTrue(missing.stderr, missing.stderr.contains("the model file " + gone + " given with --model (the framework"
+                + " property aios.model) does not exist"));
+    }
+
     private record Result(int status, String stdout, String stderr) {
     }
 
@@ -120,8 +138,12 @@ public class ScriptModeIT {
         return runScript(work, true, script);
     }
 
-    /** @param vectors whether to give the JVM the Vector API when this JVM has it, as ./aios does */
-    private static Result runScript(Path work, boolean vectors, String script) throws IOException, InterruptedException {
+    /**
+     * @param vectors whether to give the JVM the Vector API when this JVM has it, as ./aios does
+     * @param options more JVM options, such as the -Daios.model=FILE that ./aios --model FILE passes
+     */
+    private static Result runScript(Path work, boolean vectors, String script, String... options)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (vectors && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
@@ -138,6 +160,7 @@ public class ScriptModeIT {
         // the kernel cleans its framework cache at each start; configuration stays in data/config
         command.add("-Dgosh.args=--nointeractive");
         command.add("-Daios.script=" + script);
+        command.addAll(List.of(options));
         command.add("-jar");
         command.add(System.getProperty(KernelOptions.AIOS_JAR));
         Path stdout = work.resolve("stdout");
