@@ -92,6 +92,15 @@ class PreemptionTest {
                 new Sampling(tokens, 0.8, 1.0, seed), "stepping", Scheduling.DEFAULT);
     }
 
+    /** Occupies the single LLM worker with a syscall that runs until {@code gate} lets it finish. */
+    private SyscallHandle holdTheWorker(GatedBackend gate) throws InterruptedException {
+        kernel.addLlmBackend(null, gate);
+        SyscallHandle hold = kernel.submit(new LlmQuery("a", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
+                Sampling.DEFAULT, "gated", Scheduling.DEFAULT));
+        gate.awaitEntered(1);
+        return hold;
+    }
+
     /** What one generation produces when nothing interrupts it. */
     private String uninterrupted(LlmQuery q) throws Exception {
         return new SteppingBackend().complete(q).text();
@@ -102,10 +111,7 @@ class PreemptionTest {
         start(4);
         // hold the single worker until all three generations wait, so that none can run alone to its end
         GatedBackend gate = new GatedBackend();
-        kernel.addLlmBackend(null, gate);
-        SyscallHandle hold = kernel.submit(new LlmQuery("a", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
-                Sampling.DEFAULT, "gated", Scheduling.DEFAULT));
-        gate.awaitEntered(1);
+        SyscallHandle hold = holdTheWorker(gate);
         List<LlmQuery> queries = List.of(generation("a", 20, 1), generation("b", 20, 2), generation("c", 20, 3));
         List<SyscallHandle> hs = new ArrayList<>();
         for (LlmQuery q : queries) {
@@ -195,10 +201,7 @@ class PreemptionTest {
     void aGenerationThatHasNotStartedIsCapturedAsItsQuery() throws Exception {
         start(2);
         GatedBackend gate = new GatedBackend();
-        kernel.addLlmBackend(null, gate);
-        SyscallHandle hold = kernel.submit(new LlmQuery("a", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
-                Sampling.DEFAULT, "gated", Scheduling.DEFAULT));
-        gate.awaitEntered(1);
+        SyscallHandle hold = holdTheWorker(gate);
         LlmQuery qc = generation("c", 30, 3);
         kernel.submit(qc);
         GenerationCheckpoint cp = kernel.checkpoint("c").getFirst();

@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +45,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -65,10 +63,8 @@ public class ContextIT {
     private BundleContext context;
     private Kernel kernel;
     private ContextManager contexts;
-    private LlmBackend backend;
+    private static LlmBackend backend;
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    /** The configuration is set once for the class: each update restarts the components it configures. */
-    private static boolean configured;
 
     @Configuration
     public Option[] config() {
@@ -78,35 +74,14 @@ public class ContextIT {
     @Before
     public void setUp() throws Exception {
         context = FrameworkUtil.getBundle(ContextIT.class).getBundleContext();
-        if (!configured) {
-            configured = true;
-            ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
-            Hashtable<String, Object> engine = new Hashtable<>();
-            engine.put("model", LocalModelIT.model().toString());
-            context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
-            Hashtable<String, Object> oneWorker = new Hashtable<>();
-            oneWorker.put("llm.workers", 1);
-            context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
+        if (backend == null) { // configured once for the class: each update restarts the components it configures
+            backend = LocalModelIT.oneWorkerOnTheTestModel(context);
         }
         kernel = context.getService(context.getServiceReference(Kernel.class));
         contexts = await("the context manager", () -> {
             ServiceReference<ContextManager> r = context.getServiceReference(ContextManager.class);
             return r == null ? null : context.getService(r);
         });
-        backend = await("the local backend serving " + MODEL, () -> {
-            // the instance configured above: DS passes the configuration on as service properties
-            String filter = "(&(aios.llm.name=local)(model=" + LocalModelIT.model().toString()
-                    .replaceAll("([\\\\()*])", "\\\\$1") + "))";
-            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, filter)) {
-                LlmBackend b = context.getService(r);
-                if (b != null && b.models().equals(List.of(MODEL))) {
-                    return b;
-                }
-            }
-            return null;
-        });
-        await("one llm worker", () -> kernel.queues().stream()
-                .anyMatch(q -> q.resource() == Resource.LLM && q.workers() == 1) ? true : null);
         context.registerService(EventHandler.class, events::add, props(EventConstants.EVENT_TOPIC, "aios/*"));
     }
 

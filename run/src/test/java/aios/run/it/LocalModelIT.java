@@ -80,28 +80,9 @@ public class LocalModelIT {
     @Test
     public void preemptedGenerationsEndWithTheTextOfUninterruptedOnes() throws Exception {
         BundleContext context = FrameworkUtil.getBundle(LocalModelIT.class).getBundleContext();
-        ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
-        Hashtable<String, Object> engine = new Hashtable<>();
-        engine.put("model", model().toString());
-        context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
-        Hashtable<String, Object> oneWorker = new Hashtable<>();
-        oneWorker.put("llm.workers", 1);
-        context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
-        context.ungetService(ca);
-
+        LlmBackend backend = oneWorkerOnTheTestModel(context);
         ServiceReference<Kernel> reference = context.getServiceReference(Kernel.class);
         Kernel kernel = context.getService(reference);
-        LlmBackend backend = await("the local backend serving " + MODEL, () -> {
-            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, "(aios.llm.name=local)")) {
-                LlmBackend b = context.getService(r);
-                if (b != null && b.models().equals(List.of(MODEL))) {
-                    return b;
-                }
-            }
-            return null;
-        });
-        await("one llm worker", () -> kernel.queues().stream()
-                .anyMatch(q -> q.resource() == Resource.LLM && q.workers() == 1) ? true : null);
         kernel.switchPolicy(Resource.LLM, "rr", Map.of("slice.tokens", "5"));
 
         List<Event> preempted = new CopyOnWriteArrayList<>();
@@ -137,6 +118,38 @@ public class LocalModelIT {
         assertTrue("llm.local's package wires: " + wires, wires.stream().anyMatch(w ->
                 "jdk.incubator.vector".equals(w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE))
                         && w.getProvider().getBundle().getBundleId() == 0));
+    }
+
+    /**
+     * Configures the local engine to serve the test model and the LLM queue to run one worker, and waits until
+     * both are in effect.
+     *
+     * @return the engine, as configured (DS passes its configuration on as service properties)
+     */
+    static LlmBackend oneWorkerOnTheTestModel(BundleContext context) throws Exception {
+        ServiceReference<ConfigurationAdmin> ca = context.getServiceReference(ConfigurationAdmin.class);
+        Hashtable<String, Object> engine = new Hashtable<>();
+        engine.put("model", model().toString());
+        context.getService(ca).getConfiguration("aios.llm.local", "?").update(engine);
+        Hashtable<String, Object> oneWorker = new Hashtable<>();
+        oneWorker.put("llm.workers", 1);
+        context.getService(ca).getConfiguration("aios.kernel", "?").update(oneWorker);
+        context.ungetService(ca);
+        String filter = "(&(aios.llm.name=local)(model=" + model().toString().replaceAll("([\\\\()*])", "\\\\$1")
+                + "))";
+        LlmBackend backend = await("the local backend serving " + MODEL, () -> {
+            for (ServiceReference<LlmBackend> r : context.getServiceReferences(LlmBackend.class, filter)) {
+                LlmBackend b = context.getService(r);
+                if (b != null && b.models().equals(List.of(MODEL))) {
+                    return b;
+                }
+            }
+            return null;
+        });
+        Kernel kernel = context.getService(context.getServiceReference(Kernel.class));
+        await("one llm worker", () -> kernel.queues().stream()
+                .anyMatch(q -> q.resource() == Resource.LLM && q.workers() == 1) ? true : null);
+        return backend;
     }
 
     private static LlmQuery query(String agent, String prompt, Sampling sampling) {
