@@ -1,8 +1,8 @@
 /**
- * The SPI of the storage manager.
+ * The SPI of the storage manager, and the durable note store it offers the memory manager.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package aios.kernel.api.storage;
 
 import org.osgi.annotation.bundle.Export;
