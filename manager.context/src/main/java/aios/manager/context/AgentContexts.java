@@ -131,7 +131,10 @@ public final class AgentContexts implements ContextManager {
 
     @Override
     public int tokensAllowed(String agent, int wanted) {
-        LiveContext c = live(agent);
+        LiveContext c = live.get(agent);
+        if (c == null) {
+            return wanted; // unregistered while it runs: its context has gone with it
+        }
         ResourceLimits l = limits(agent);
         checkWallTime(c, l);
         if (l.tokens() == 0) {
@@ -146,13 +149,16 @@ public final class AgentContexts implements ContextManager {
 
     @Override
     public void charge(String agent, int tokens) {
-        live(agent).generatedTokens.addAndGet(tokens);
+        LiveContext c = live.get(agent); // none once the agent is unregistered: nothing to charge, nothing to revive
+        if (c != null) {
+            c.generatedTokens.addAndGet(tokens);
+        }
     }
 
     @Override
     public void finished(Syscall call, SyscallStatus status, SyscallResult result) {
-        if (call instanceof LlmQuery q && result instanceof LlmResult r) {
-            LiveContext c = live(q.agent());
+        LiveContext c = live.get(call.agent());
+        if (c != null && call instanceof LlmQuery q && result instanceof LlmResult r) {
             c.promptTokens.addAndGet(r.promptTokens());
             List<Message> conversation = new ArrayList<>(q.messages().size() + 1);
             conversation.addAll(q.messages());

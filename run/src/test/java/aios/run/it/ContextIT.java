@@ -123,6 +123,12 @@ public class ContextIT {
         assertEquals("syscalls", e.getProperty(KernelEvents.LIMIT));
         assertEquals(3L, e.getProperty(KernelEvents.USED));
         assertEquals(3L, contexts.context("sys3").orElseThrow().usage().syscalls());
+
+        kernel.unregister("sys3"); // its context goes with it; registered again, it starts afresh
+        assertTrue(contexts.context("sys3").isEmpty());
+        kernel.register("sys3");
+        assertEquals(0L, contexts.context("sys3").orElseThrow().usage().syscalls());
+        result(kernel.submit(greedy("sys3", 3))); // its own limits stay: three more
     }
 
     @Test
