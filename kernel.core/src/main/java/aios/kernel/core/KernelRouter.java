@@ -803,8 +803,9 @@ public final class KernelRouter implements Kernel {
         if (llms.isEmpty()) {
             return "no LLM backend is installed: install one (such as llm.local) by dropping its bundle into bundles/";
         }
-        return "no LLM backend serves model '" + q.model() + "': installed models are "
-                + llms.stream().flatMap(r -> r.service().models().stream()).collect(Collectors.joining(", "));
+        String served = llms.stream().flatMap(r -> r.service().models().stream()).collect(Collectors.joining(", "));
+        return "no LLM backend serves model '" + q.model() + "': " + (served.isEmpty()
+                ? "the installed backends serve no model now (llm:models says why)" : "installed models are " + served);
     }
 
     private static String noMemory() {

@@ -228,6 +228,29 @@ class KernelRouterTest {
         var storage = assertThrows(SyscallRejectedException.class,
                 () -> kernel.submit(new StorageQuery("a", new StorageOperation.Read("notes.txt"))));
         assertTrue(storage.getMessage().contains("no storage manager is installed"), storage.getMessage());
+
+        LlmQuery named = new LlmQuery("a", List.of(aios.kernel.api.syscall.Message.user("hi")), List.of(),
+                aios.kernel.api.syscall.LlmAction.CHAT, null, "llama-7b", null);
+        GatedBackend gated = new GatedBackend(); // serves "gated"
+        kernel.addLlmBackend(null, gated);
+        var other = assertThrows(SyscallRejectedException.class, () -> kernel.submit(named));
+        assertTrue(other.getMessage().contains("no LLM backend serves model 'llama-7b': installed models are gated"),
+                other.getMessage());
+        kernel.removeLlmBackend(null, gated);
+        kernel.addLlmBackend(null, new aios.kernel.api.llm.LlmBackend() { // one without a model for now
+            @Override
+            public List<String> models() {
+                return List.of();
+            }
+
+            @Override
+            public aios.kernel.api.syscall.LlmResult complete(LlmQuery q) {
+                throw new IllegalStateException("not called: the kernel refuses the query first");
+            }
+        });
+        var none = assertThrows(SyscallRejectedException.class, () -> kernel.submit(named));
+        assertTrue(none.getMessage().contains("the installed backends serve no model now (llm:models says why)"),
+                none.getMessage());
     }
 
     @Test
