@@ -31,7 +31,8 @@ public final class EngineCommands {
         this.backend = backend;
     }
 
-    @Descriptor("list the models the local engine serves (the first is the default), or say why there is none")
+    @Descriptor("list the models the local engine serves (the first is the default), or say why there is none;"
+            + " and the arithmetic it runs (vector or scalar, threads)")
     public String models() {
         String why = backend.whyNoModel();
         if (why != null) {
@@ -47,7 +48,7 @@ public final class EngineCommands {
         String row = "%-" + name + "s  %-" + chat + "s  %s%n";
         StringBuilder out = new StringBuilder(String.format(row, "MODEL", "CHAT TEMPLATE", "FILE"));
         models.forEach(m -> out.append(String.format(row, m.name(), m.chatTemplate(), m.file())));
-        return out.toString();
+        return out.append("arithmetic: ").append(LlamaModel.defaultArithmetic()).append('\n').toString();
     }
 
     @Descriptor("print the continuation of a prompt, straight from the local engine")

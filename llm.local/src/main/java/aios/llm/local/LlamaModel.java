@@ -163,6 +163,15 @@ public final class LlamaModel {
 
     /** The arithmetic that runs, for people: vector or scalar (and why), and the threads of large products. */
     public String arithmetic() {
+        return describe(math, team, parallelWork);
+    }
+
+    /** The arithmetic a model loaded now would run, as {@link #arithmetic()} says it. */
+    static String defaultArithmetic() {
+        return describe(TensorMath.best(), RowTeam.shared(), PARALLEL_WORK);
+    }
+
+    private static String describe(TensorMath math, RowTeam team, long parallelWork) {
         return math.description() + (team.helpers() == 0 ? ", one thread"
                 : ", products of " + parallelWork + "+ multiply-adds on up to " + (team.helpers() + 1) + " threads");
     }

@@ -30,11 +30,13 @@ class EngineCommandsTest {
     }
 
     @Test
-    void modelsListsNameChatTemplateAndFile() {
+    void modelsListsNameChatTemplateAndFile_andTheArithmetic() {
         String[] lines = commands.models().split("\n");
-        assertEquals(2, lines.length, String.join("\n", lines));
+        assertEquals(3, lines.length, String.join("\n", lines));
         assertTrue(lines[0].matches("MODEL +CHAT TEMPLATE +FILE"), lines[0]);
         assertTrue(lines[1].matches("stories260K +none \\(plain\\) +" + java.util.regex.Pattern.quote(
                 TestModel.path().toString())), lines[1]);
+        // this test JVM has the Vector API (the build adds it), so the engine says it uses it
+        assertTrue(lines[2].startsWith("arithmetic: vector (jdk.incubator.vector, "), lines[2]);
     }
 }
