@@ -256,6 +256,10 @@ public final class KernelRouter implements Kernel {
         if (cm != null) {
             cm.released(name);
         }
+        MemoryManager mm = memory;
+        if (mm != null) {
+            mm.released(name);
+        }
         return true;
     }
 

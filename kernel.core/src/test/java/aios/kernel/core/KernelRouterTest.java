@@ -14,12 +14,14 @@ import aios.kernel.api.SyscallRejectedException.Reason;
 import aios.kernel.api.SyscallStatus;
 import aios.kernel.api.event.KernelEvents;
 import aios.kernel.api.llm.LlmBackend;
+import aios.kernel.api.memory.MemoryManager;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.scheduling.Task;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.LlmResult;
 import aios.kernel.api.syscall.MemoryOperation;
 import aios.kernel.api.syscall.MemoryQuery;
+import aios.kernel.api.syscall.MemoryResult;
 import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.StorageOperation;
 import aios.kernel.api.syscall.StorageQuery;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -213,6 +217,39 @@ class KernelRouterTest {
         assertEquals(1, events.topic(KernelEvents.REJECTED, 1).size());
         backend.permits.release(4);
         awaitAll(hs);
+    }
+
+    /** A memory manager that keeps each agent's notes in memory until the agent is released. */
+    static final class WorkingSet implements MemoryManager {
+        final ConcurrentHashMap<String, List<String>> notes = new ConcurrentHashMap<>();
+
+        @Override
+        public MemoryResult execute(MemoryQuery q) {
+            String content = switch (q.operation()) {
+                case MemoryOperation.Add add -> add.content();
+                default -> throw new IllegalArgumentException("this test's memory only adds, not " + q.operation());
+            };
+            notes.computeIfAbsent(q.agent(), a -> new CopyOnWriteArrayList<>()).add(content);
+            return new MemoryResult(String.valueOf(notes.get(q.agent()).size()), null, null, null);
+        }
+
+        @Override
+        public void released(String agent) {
+            notes.remove(agent);
+        }
+    }
+
+    @Test
+    void unregisteringAnAgent_freesItsMemoryAndNoOtherAgents() {
+        kernel = TestKernels.start(Map.of(), events);
+        WorkingSet memory = new WorkingSet();
+        kernel.setMemoryManager(memory);
+        kernel.register("a");
+        kernel.register("b");
+        awaitAll(List.of(kernel.submit(new MemoryQuery("a", new MemoryOperation.Add("a's note", null))),
+                kernel.submit(new MemoryQuery("b", new MemoryOperation.Add("b's note", null)))));
+        assertTrue(kernel.unregister("a"));
+        assertEquals(Map.of("b", List.of("b's note")), Map.copyOf(memory.notes));
     }
 
     @Test

@@ -49,6 +49,20 @@ public final class KernelEvents {
     /** An agent's context was restored. Properties: agent, snapshot, generations. */
     public static final String CONTEXT_RESTORED = "aios/context/RESTORED";
 
+    /**
+     * A memory add or update was refused because the agent's notes would pass its quota ({@code quota.agent.bytes}
+     * of the memory manager). Properties: agent, kind, used (bytes its notes hold), maximum (the quota), bytes (of
+     * the refused note, or its growth on update), error.
+     */
+    public static final String MEMORY_QUOTA_EXCEEDED = "aios/memory/QUOTA_EXCEEDED";
+    /**
+     * Notes of an agent left memory to bring the memory manager under its limit; they stay in the durable note store
+     * and are read back when used. One event per agent per eviction round. Properties: agent, notes, bytes (freed),
+     * reason ({@code limit}: the global limit was passed; {@code command}: an operator asked), resident.bytes (held
+     * in memory by all agents after the round), maximum (the global limit, 0 for none).
+     */
+    public static final String MEMORY_EVICTED = "aios/memory/EVICTED";
+
     /** Syscall id (Long). */
     public static final String ID = "syscall.id";
     /** Agent name (String). */
@@ -81,7 +95,10 @@ public final class KernelEvents {
     public static final String LATENESS = "lateness.us";
     /** Error message (String). */
     public static final String ERROR = "error";
-    /** Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String). */
+    /**
+     * Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String); on MEMORY_EVICTED,
+     * why the notes were evicted.
+     */
     public static final String REASON = "reason";
     /** Tasks moved between policies on a switch (Integer). */
     public static final String MOVED = "moved";
@@ -100,4 +117,8 @@ public final class KernelEvents {
     public static final String BYTES = "bytes";
     /** Generations held by a snapshot (Integer). */
     public static final String GENERATIONS = "generations";
+    /** Memory notes (Integer), on MEMORY_EVICTED. */
+    public static final String NOTES = "notes";
+    /** Bytes of notes held in memory by all agents (Long), on MEMORY_EVICTED. */
+    public static final String RESIDENT = "resident.bytes";
 }

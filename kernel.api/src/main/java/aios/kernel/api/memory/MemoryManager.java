@@ -15,4 +15,13 @@ public interface MemoryManager {
      * @throws Exception with a message naming the note, the agent or the quota concerned
      */
     MemoryResult execute(MemoryQuery query) throws Exception;
+
+    /**
+     * Called by the kernel when an agent is unregistered: its notes leave memory; notes kept durably stay, so an
+     * agent registered again finds them. The default keeps nothing per agent and does nothing.
+     *
+     * @since 1.1
+     */
+    default void released(String agent) {
+    }
 }

@@ -2,7 +2,7 @@
  * The SPI of the agent memory manager.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package aios.kernel.api.memory;
 
 import org.osgi.annotation.bundle.Export;

@@ -70,6 +70,34 @@ public sealed interface MemoryOperation {
         }
     }
 
+    /**
+     * Free a note from memory: it stays in the durable note store and is read back from there when it is used again
+     * (deleting it is {@link Remove}). Frees none of the agent's quota, which counts stored notes.
+     *
+     * @since 1.2
+     */
+    record Release(String id) implements MemoryOperation {
+        public Release {
+            requireText(id, "memory id");
+        }
+
+        public String name() {
+            return "release";
+        }
+    }
+
+    /**
+     * Free all of the calling agent's notes from memory; they stay in the durable note store. The result's metadata
+     * says what was freed: {@code notes} and {@code bytes}.
+     *
+     * @since 1.2
+     */
+    record ReleaseAll() implements MemoryOperation {
+        public String name() {
+            return "release_all";
+        }
+    }
+
     private static void requireText(String s, String what) {
         if (s == null || s.isEmpty()) {
             throw new IllegalArgumentException(what + " is missing");

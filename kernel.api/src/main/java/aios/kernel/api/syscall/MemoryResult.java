@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * The answer to a memory operation.
  *
- * @param id the note's id (add, get, update, remove), {@code null} for retrieve
+ * @param id the note's id (add, get, update, remove, release), {@code null} for retrieve and release_all
  * @param content the note's content (get), otherwise {@code null}
- * @param metadata the note's metadata (get), otherwise empty
+ * @param metadata the note's metadata (get); what was freed (release_all: {@code notes}, {@code bytes}); otherwise
+ *                 empty
  * @param hits the ranked matches (retrieve), otherwise empty
  */
 public record MemoryResult(String id, String content, Map<String, String> metadata, List<Hit> hits)
