@@ -10,6 +10,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -27,8 +28,12 @@ import org.sqlite.SQLiteConfig;
  * time (so writers in this process never meet SQLite's busy errors); reads use a small pool and run beside them,
  * each on a consistent snapshot. The schema is created or migrated at activation; a database from a newer
  * version of this bundle is refused, and then none of the bundle's services are registered (they all need this one).
+ *
+ * <p>This component registers its {@code Database} service itself, once the file is open: a DS-registered service
+ * is in the registry before activation, and one whose activation failed would stay there, satisfying every
+ * component of this bundle with a service that cannot be got.
  */
-@Component(service = Database.class, configurationPid = Database.PID, immediate = true)
+@Component(service = {}, configurationPid = Database.PID, immediate = true)
 @Designate(ocd = StorageConfig.class)
 public final class Database implements AutoCloseable {
 
@@ -45,6 +50,7 @@ public final class Database implements AutoCloseable {
     private volatile Logger log;
 
     private Path file;
+    private ServiceRegistration<Database> registration;
     private Connection writer;
     private final ReentrantLock writing = new ReentrantLock();
     private BlockingQueue<Connection> readers;
@@ -72,6 +78,7 @@ public final class Database implements AutoCloseable {
                 : Path.of(config.path());
         try {
             int was = start(path, config.busy_timeout_ms(), config.readers(), Schema.bundled());
+            registration = bundle.registerService(Database.class, this, null);
             Logger l = log;
             if (l != null) {
                 l.info("storage database {} open at schema version {}{}", path, Schema.bundled().version(),
@@ -187,7 +194,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Withdraws the service first, so that the components using it (the collector flushing) finish before it closes. */
     @Deactivate
+    void deactivate() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        close();
+    }
+
     @Override
     public void close() {
         List<Connection> open;

@@ -77,7 +77,7 @@ public final class HistoryCommands {
 
     @Descriptor("kernel events from the storage database, newest last")
     public String events(
-            @Descriptor("only this topic, or topics starting so when it ends in *, such as aios/syscall/*")
+            @Descriptor("only this topic, or those starting so when it ends in * (quote it: 'aios/syscall/*')")
             @Parameter(names = "--topic", absentValue = "") String topic,
             @Descriptor("only this agent's") @Parameter(names = "--agent", absentValue = "") String agent,
             @Descriptor("only those since: an ISO instant or a duration back, such as 5m")
