@@ -1,0 +1,37 @@
+package aios.manager.storage;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The settings of every component of this bundle: they share the PID {@value Database#PID}. */
+@ObjectClassDefinition(id = Database.PID, name = "AIOS storage manager",
+        description = "The SQLite database of agents' files, memory notes, task history and kernel events")
+public @interface StorageConfig {
+
+    @AttributeDefinition(description = "The database file; empty: storage.db in the kernel's data directory "
+            + "(the framework property aios.data)")
+    String path() default "";
+
+    @AttributeDefinition(name = "busy.timeout.ms",
+            description = "How long a statement waits for another process's lock on the database before it fails")
+    int busy_timeout_ms() default 5_000;
+
+    @AttributeDefinition(name = "readers", description = "Connections for concurrent reads (writes use one more)")
+    int readers() default 4;
+
+    @AttributeDefinition(name = "file.max.bytes",
+            description = "The largest file content an agent may write, in bytes of UTF-8")
+    long file_max_bytes() default 10L << 20;
+
+    @AttributeDefinition(name = "collector.queue",
+            description = "Events the collector holds before it makes Event Admin wait (backpressure)")
+    int collector_queue() default 16_384;
+
+    @AttributeDefinition(name = "collector.batch", description = "Most events the collector writes in one transaction")
+    int collector_batch() default 1_024;
+
+    @AttributeDefinition(name = "collector.wait.ms",
+            description = "How long an event waits for room in a full queue before it is dropped, counted and "
+                    + "logged as an error")
+    long collector_wait_ms() default 10_000;
+}
