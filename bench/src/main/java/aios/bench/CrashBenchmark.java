@@ -17,11 +17,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -33,7 +37,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@code bench:crash}: crash safety for real. Starts the kernel of this jar as a separate JVM that writes through
  * the kernel (a storage write and a memory note per step) and prints each step once both are acknowledged; kills it
  * with SIGKILL at a random moment, several times, on the same data directory; then starts it once more to check
- * that every acknowledged write is there and the database is intact.
+ * that every acknowledged write is there, every acknowledged syscall is in the task history ({@code history_lost}
+ * counts those that are not, apart from {@code lost}, which counts files and notes), and the database is intact.
  *
  * <p>{@code bench:crashWriter} and {@code bench:crashCheck} are the two halves that run in the child kernels.
  */
@@ -146,19 +151,37 @@ public final class CrashBenchmark {
                     Map.of("step", Long.toString(i)))));
             result(file);
             MemoryResult added = (MemoryResult) result(note);
-            out.println(ACK + i + " " + added.id()); // both are acknowledged now
+            // both are acknowledged now; ids start again at 1 in each kernel, so the history is matched by id and arrival
+            out.println(ACK + i + " " + added.id() + " " + file.id() + " " + micros(file) + " " + note.id() + " "
+                    + micros(note));
         }
     }
 
     @Descriptor("(run by bench:crash in a child kernel) check every acknowledged step of a file")
     public String crashCheck(CommandSession session, String acknowledged) throws Exception {
         kernel.register(AGENT);
+        // the storage manager's own command, so that this bundle needs nothing of its packages
+        Set<String> history = new HashSet<>();
+        String tsv = String.valueOf(session.execute("aios:history --agent " + AGENT + " --limit " + Integer.MAX_VALUE
+                + " --format tsv"));
+        for (String row : tsv.split("\n")) {
+            String[] c = row.split("\t");
+            if (c.length > 5 && !c[0].equals("id")) {
+                history.add(c[0] + "@" + c[5]); // id, arrival_us
+            }
+        }
         long checked = 0;
         List<String> lost = new ArrayList<>();
+        List<String> historyLost = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(acknowledged), StandardCharsets.UTF_8)) {
             String[] f = line.substring(ACK.length()).split(" ");
             long i = Long.parseLong(f[0]);
             checked++;
+            for (int s = 2; s + 1 < f.length; s += 2) {
+                if (!history.contains(f[s] + "@" + f[s + 1])) {
+                    historyLost.add("syscall_" + f[s] + "@" + f[s + 1] + "_of_step_" + i);
+                }
+            }
             StorageResult file = (StorageResult) result(kernel.submit(new StorageQuery(AGENT,
                     new StorageOperation.Read(path(i)))));
             if (!content(i).equals(file.content())) {
@@ -169,10 +192,14 @@ public final class CrashBenchmark {
                 lost.add("note " + f[1]);
             }
         }
-        // the storage manager's own command, so that this bundle needs nothing of its packages
         String integrity = String.valueOf(session.execute("storage:check")).strip().replace('\n', ';').replace(' ', '_');
-        return "checked=" + checked + " lost=" + lost.size() + " integrity=" + integrity
-                + (lost.isEmpty() ? "" : " first_lost=" + lost.getFirst().replace(' ', '_')) + "\n";
+        return "checked=" + checked + " lost=" + lost.size() + " history_lost=" + historyLost.size() + " integrity="
+                + integrity + (lost.isEmpty() ? "" : " first_lost=" + lost.getFirst().replace(' ', '_'))
+                + (historyLost.isEmpty() ? "" : " first_history_lost=" + historyLost.getFirst()) + "\n";
+    }
+
+    private static long micros(SyscallHandle h) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, h.timings().arrival());
     }
 
     private static String path(long i) {
