@@ -16,7 +16,11 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  */
 final class PausedComponents implements AutoCloseable {
 
-    /** The component that persists every kernel event (manager.storage). */
+    /**
+     * The component that persists every kernel event (manager.storage). Its durable history (the SyscallHistory the
+     * kernel acknowledges syscalls through) requires it, so pausing it removes that too: the kernel acknowledges at
+     * once, as without a storage manager.
+     */
     static final String COLLECTOR = "aios.manager.storage.DataCollector";
 
     private final ServiceComponentRuntime scr;
