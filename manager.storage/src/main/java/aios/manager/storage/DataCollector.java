@@ -367,15 +367,14 @@ public final class DataCollector implements EventHandler {
                 int histories = db.write(c -> write(c, rows));
                 written.addAndGet(events);
                 historyRows.addAndGet(histories);
-                acknowledge(finished);
-                return;
             } catch (SQLException | RuntimeException e) {
                 Logger l = log;
                 if (attempt > RETRIES) {
                     dropped.addAndGet(events);
                     if (l != null) {
-                        l.error("the data collector could not write {} events to {} after {} attempts, and dropped "
-                                + "them: {}", events, db.file(), attempt, e.getMessage());
+                        l.error("the data collector could not write {} events and {} history rows to {} after {} "
+                                + "attempts, and dropped them: {}", events, finished.size(), db.file(), attempt,
+                                e.getMessage());
                     }
                     if (!finished.isEmpty()) {
                         unrecorded(finished, "writing to " + db.file() + " failed " + attempt + " times: "
@@ -384,8 +383,8 @@ public final class DataCollector implements EventHandler {
                     return;
                 }
                 if (l != null) {
-                    l.warn("the data collector could not write {} events to {} (attempt {} of {}): {}", rows.size(),
-                            db.file(), attempt, RETRIES + 1, e.getMessage());
+                    l.warn("the data collector could not write {} events and {} history rows to {} (attempt {} of "
+                            + "{}): {}", events, finished.size(), db.file(), attempt, RETRIES + 1, e.getMessage());
                 }
                 try {
                     // 0.4 s, 1.6 s, 6.4 s: time for a lock or disk to clear
@@ -393,7 +392,11 @@ public final class DataCollector implements EventHandler {
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                 }
+                continue;
             }
+            // committed: outside the try, so that nothing here can make the batch be written twice
+            acknowledge(finished);
+            return;
         }
     }
 
