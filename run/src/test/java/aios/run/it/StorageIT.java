@@ -184,6 +184,16 @@ public class StorageIT {
             storage.update(settings);
             await("the durable history gone", () -> context.getServiceReference(SyscallHistory.class) == null
                     && context.getServiceReference(StorageManager.class) != null ? true : null);
+            // the new configuration restarts the storage components one after another: wait until they serve
+            await("the storage manager serving with the new configuration", () -> {
+                try {
+                    handle("timed", new StorageOperation.Write("probe.txt", "probe")).result().toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
+                    return context.getServiceReference(SyscallHistory.class) == null ? true : null;
+                } catch (java.util.concurrent.ExecutionException | aios.kernel.api.SyscallRejectedException e) {
+                    return null;
+                }
+            });
             long[] immediate = new long[n];
             SyscallHandle last = null;
             for (int i = 0; i < n; i++) {
