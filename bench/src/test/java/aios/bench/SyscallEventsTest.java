@@ -1,0 +1,49 @@
+package aios.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import aios.kernel.api.event.KernelEvents;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+
+class SyscallEventsTest {
+
+    @Test
+    void eachSyscallIsSubmittedStartedAndCompletedInOrderWithTheKernelsProperties() {
+        SyscallEvents stream = new SyscallEvents(100, 7, 1_000_000);
+        for (long s = 0; s < 1_000; s++) {
+            Event submitted = stream.event(3 * s);
+            Event started = stream.event(3 * s + 1);
+            Event completed = stream.event(3 * s + 2);
+            assertEquals(KernelEvents.SUBMITTED, submitted.getTopic());
+            assertEquals(KernelEvents.STARTED, started.getTopic());
+            assertEquals(KernelEvents.COMPLETED, completed.getTopic());
+            for (Event e : new Event[] {submitted, started, completed}) {
+                assertEquals(100 + s, e.getProperty(KernelEvents.ID));
+                assertEquals(SyscallEvents.AGENT_PREFIX + (100 + s) % 7, e.getProperty(KernelEvents.AGENT));
+                assertEquals(submitted.getProperty(KernelEvents.KIND), e.getProperty(KernelEvents.KIND));
+                assertEquals(submitted.getProperty(KernelEvents.ARRIVAL), e.getProperty(KernelEvents.ARRIVAL));
+            }
+            assertNull(submitted.getProperty(KernelEvents.START));
+            long arrival = (Long) completed.getProperty(KernelEvents.ARRIVAL);
+            long start = (Long) completed.getProperty(KernelEvents.START);
+            long end = (Long) completed.getProperty(KernelEvents.END);
+            assertTrue(arrival < start && start < end);
+            assertEquals(start - arrival, completed.getProperty(KernelEvents.WAITING));
+            assertEquals(end - arrival, completed.getProperty(KernelEvents.TURNAROUND));
+            assertTrue(((String) completed.getProperty(KernelEvents.KIND))
+                    .startsWith(completed.getProperty(KernelEvents.RESOURCE) + "."));
+        }
+    }
+
+    @Test
+    void theStreamIsTheSameEveryTime() {
+        SyscallEvents a = new SyscallEvents(5, 3, 42);
+        SyscallEvents b = new SyscallEvents(5, 3, 42);
+        for (long i = 0; i < 300; i++) {
+            assertEquals(a.event(i), b.event(i));
+        }
+    }
+}
