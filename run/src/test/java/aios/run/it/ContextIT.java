@@ -168,23 +168,54 @@ public class ContextIT {
                 query("ctx-c", "The sun was", new Sampling(300, 0.7, 0.9, 9L)));
         List<String> alone = new ArrayList<>();
         for (LlmQuery q : queries) {
-            alone.add(backend.complete(q).text());
+            LlmResult r = backend.complete(q);
+            assertTrue("a story long enough to be caught mid-way: " + r.completionTokens(), r.completionTokens() > 20);
+            alone.add(r.text());
             kernel.register(q.agent());
         }
+        // a syscall that holds the single worker until released, submitted right behind the three: round robin gives
+        // each of them a slice first, then the hold parks them mid-generation, whatever the engine's speed
+        java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+        var hold = context.registerService(LlmBackend.class, new LlmBackend() {
+            @Override
+            public List<String> models() {
+                return List.of("hold");
+            }
+
+            @Override
+            public LlmResult complete(LlmQuery q) throws InterruptedException {
+                entered.release();
+                release.acquire();
+                return new LlmResult("released", List.of(), "stop", 1, 1, "hold");
+            }
+        }, props(LlmBackend.NAME, "hold"));
+        kernel.register("ctx-hold");
         List<SyscallHandle> originals = new ArrayList<>();
-        for (LlmQuery q : queries) {
-            originals.add(kernel.submit(q));
-        }
-        for (String a : agents) { // each has started and been switched out at least once
-            event(KernelEvents.PREEMPTED, a);
+        SyscallHandle holding;
+        try {
+            for (LlmQuery q : queries) {
+                originals.add(kernel.submit(q));
+            }
+            holding = kernel.submit(new LlmQuery("ctx-hold", List.of(Message.user("hold")), List.of(), LlmAction.CHAT,
+                    Sampling.DEFAULT, "hold", Scheduling.DEFAULT));
+            assertTrue("the hold took the worker", entered.tryAcquire(30, TimeUnit.SECONDS));
+        } finally {
+            hold.unregister(); // the running hold is not affected
         }
         List<ContextSnapshot> saved = new ArrayList<>();
-        for (String a : agents) {
-            ContextSnapshot s = contexts.snapshot(a);
-            assertEquals(1, s.generations());
-            assertTrue("the generation's state is in the snapshot: " + s.bytes() + " bytes", s.bytes() > 10_000);
-            saved.add(s);
+        try {
+            for (String a : agents) {
+                ContextSnapshot s = contexts.snapshot(a);
+                assertEquals(a, 1, s.generations());
+                // a generation saved as its query alone takes a few hundred bytes; its KV cache takes thousands
+                assertTrue("the generation's state is in the snapshot: " + s.bytes() + " bytes", s.bytes() > 2_000);
+                saved.add(s);
+            }
+        } finally {
+            release.release(); // the worker goes back to the others, whatever happened here
         }
+        result(holding);
         for (int i = 0; i < 3; i++) {
             assertEquals("the original of " + agents.get(i) + " goes on undisturbed", alone.get(i),
                     ((LlmResult) result(originals.get(i))).text());
