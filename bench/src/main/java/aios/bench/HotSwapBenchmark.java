@@ -16,6 +16,8 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -44,6 +46,9 @@ import org.osgi.service.event.EventHandler;
 public final class HotSwapBenchmark {
 
     private static final String MODEL = "bench-counting";
+
+    @Reference
+    private ServiceComponentRuntime scr;
 
     @Reference
     private Kernel kernel;
@@ -104,7 +109,7 @@ public final class HotSwapBenchmark {
         LongAdder completed = new LongAdder();
         LongAdder failed = new LongAdder();
         LongAdder rejected = new LongAdder();
-        try {
+        try (PausedComponents paused = PausedComponents.pause(scr, context, Set.of(PausedComponents.COLLECTOR))) {
             for (int a = 0; a < agents; a++) {
                 names.add(kernel.register("hotswap-" + a).name());
             }

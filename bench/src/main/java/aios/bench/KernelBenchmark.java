@@ -9,6 +9,8 @@ import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.Sampling;
 import aios.kernel.api.syscall.Scheduling;
 import java.lang.management.ManagementFactory;
+import java.util.Set;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,9 @@ public final class KernelBenchmark {
 
     @Reference
     private Kernel kernel;
+
+    @Reference
+    private ServiceComponentRuntime scr;
 
     private final long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     private final CountDownLatch started = new CountDownLatch(1);
@@ -123,7 +128,8 @@ public final class KernelBenchmark {
             handler = context.registerService(EventHandler.class, (Event e) -> eventsSeen.increment(), handlerProps);
         }
 
-        try (BareHandOff bare = new BareHandOff(llm.workers())) {
+        try (PausedComponents paused = PausedComponents.pause(scr, context, Set.of(PausedComponents.COLLECTOR));
+             BareHandOff bare = new BareHandOff(llm.workers())) {
             IntFunction<CompletionStage<?>> viaBare = a -> bare.submit();
             // warm up both paths (JIT), not counted
             throughput(viaKernel, agents, Math.max(1, perAgent / 4), window);
@@ -174,6 +180,7 @@ public final class KernelBenchmark {
             r.put("events_expected", subscribe ? expectedEvents : 0);
             r.put("events_delivered", delivered);
             r.put("boot_ms", bootMs);
+            r.put("paused", paused.names().isEmpty() ? "none" : String.join(",", paused.names()));
             return json ? toJson(r) : toTable(r).stripTrailing();
         } finally {
             names.forEach(kernel::unregister);

@@ -19,6 +19,7 @@ import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.memory.MemoryManager;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.storage.StorageManager;
+import aios.kernel.api.storage.SyscallHistory;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.LlmResult;
 import aios.kernel.api.syscall.MemoryQuery;
@@ -39,6 +40,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
@@ -48,6 +50,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Pattern;
@@ -115,6 +118,14 @@ public final class KernelRouter implements Kernel {
     private volatile MemoryManager memory;
     private volatile StorageManager storage;
     private volatile ContextManager contexts;
+    private volatile SyscallHistory history;
+    /**
+     * How long a stopping kernel waits for the history recorder's outstanding acknowledgments: longer than a
+     * healthy database needs for a batch; tests shorten it.
+     */
+    long acknowledgeWaitMs = 10_000;
+    /** Syscalls handed to the history recorder whose handles it has not completed yet. */
+    private final Set<Acknowledgment> unacknowledged = new java.util.HashSet<>(); // guarded by itself
     private final CopyOnWriteArrayList<Ranked<LlmBackend>> llms = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
     private volatile ConfigurationAdmin configAdmin;
@@ -221,6 +232,7 @@ public final class KernelRouter implements Kernel {
                 t.interruptRunner();
             }
         }
+        acknowledgePending();
         synchronized (this) {
             leases.values().forEach(this::releaseQuietly);
             leases.clear();
@@ -697,29 +709,111 @@ public final class KernelRouter implements Kernel {
         if (cm != null) {
             cm.finished(t.syscall, status, result); // before the caller sees the result: its context includes it
         }
-        // the caller sees the result first; the event follows (events of one syscall still keep their order)
-        switch (status) {
+        Runnable complete = switch (status) {
             case COMPLETED -> {
                 q.completed.increment();
                 t.agent.completed.increment();
-                t.result.succeed(result);
-                events.finished(t, KernelEvents.COMPLETED);
+                yield () -> t.result.succeed(result);
             }
             case FAILED -> {
                 q.failed.increment();
                 t.agent.failed.increment();
-                t.result.fail(new SyscallException(error));
-                events.finished(t, KernelEvents.FAILED);
+                SyscallException failure = new SyscallException(error);
+                yield () -> t.result.fail(failure);
             }
-            default -> {
-                t.result.cancelled();
-                events.finished(t, KernelEvents.CANCELLED);
-            }
-        }
+            default -> t.result::cancelled;
+        };
+        acknowledge(t, complete);
+        // the event may reach its handlers before the caller sees the result: the history recorder decides when
+        events.finished(t, switch (status) {
+            case COMPLETED -> KernelEvents.COMPLETED;
+            case FAILED -> KernelEvents.FAILED;
+            default -> KernelEvents.CANCELLED;
+        });
         if (late) {
             events.deadlineMissed(t);
         }
         retain(t);
+    }
+
+    /**
+     * Completes a finished syscall's handle: through the history recorder when one is installed, so that the caller
+     * sees the result only once its history entry is durable; at once otherwise, or when the recorder refuses it.
+     */
+    private void acknowledge(KernelTask t, Runnable complete) {
+        SyscallHistory recorder = history;
+        if (recorder == null) {
+            complete.run();
+            return;
+        }
+        Acknowledgment ack = new Acknowledgment(complete);
+        synchronized (unacknowledged) {
+            unacknowledged.add(ack);
+        }
+        try {
+            recorder.record(FinishedSyscall.of(t).info(clock), t.priority(), ack);
+        } catch (RuntimeException e) {
+            Logger l = log;
+            if (l != null) {
+                l.error("the history recorder failed on {}: {}; the syscall is acknowledged without a durable history"
+                        + " entry (check the storage manager's log and database)", t, describe(e), e);
+            }
+            ack.run();
+        }
+    }
+
+    /**
+     * A handle's completion handed to the history recorder: runs once, whoever runs it first (the recorder, or the
+     * kernel when it stops with acknowledgments still pending).
+     */
+    private final class Acknowledgment implements Runnable {
+        private final Runnable complete;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Acknowledgment(Runnable complete) {
+            this.complete = complete;
+        }
+
+        @Override
+        public void run() {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    complete.run();
+                } finally {
+                    synchronized (unacknowledged) {
+                        unacknowledged.remove(this);
+                        unacknowledged.notifyAll(); // a stopping kernel may be waiting for the last one
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits, for at most {@link #acknowledgeWaitMs}, until the history recorder has acknowledged every syscall
+     * handed to it, then completes what is left itself: no handle stays incomplete after the kernel stopped.
+     */
+    private void acknowledgePending() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(acknowledgeWaitMs);
+        List<Acknowledgment> left;
+        synchronized (unacknowledged) {
+            long remaining;
+            while (!unacknowledged.isEmpty() && (remaining = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(unacknowledged, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            left = List.copyOf(unacknowledged);
+        }
+        if (!left.isEmpty()) {
+            warn("the kernel stopped with {} syscalls whose history the recorder had not acknowledged after {} ms;"
+                    + " they are acknowledged now and may be missing from the task history", left.size(),
+                    acknowledgeWaitMs);
+            left.forEach(Acknowledgment::run);
+        }
     }
 
     /**
@@ -1046,6 +1140,19 @@ public final class KernelRouter implements Kernel {
     void unsetContextManager(ContextManager c) {
         if (this.contexts == c) {
             this.contexts = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSyscallHistory(SyscallHistory h) {
+        this.history = h;
+    }
+
+    // entries it holds are still acknowledged by it (its contract), or by acknowledgePending when the kernel stops
+    void unsetSyscallHistory(SyscallHistory h) {
+        if (this.history == h) {
+            this.history = null;
         }
     }
 

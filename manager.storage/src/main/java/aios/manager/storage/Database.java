@@ -194,6 +194,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** SQLite's own check of the whole file: {@code ["ok"]}, or the problems it found. */
+    List<String> integrityCheck() throws SQLException {
+        return read(c -> {
+            List<String> out = new ArrayList<>();
+            try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA integrity_check")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Withdraws the service first, so that the components using it (the collector flushing) finish before it closes. */
     @Deactivate
     void deactivate() {

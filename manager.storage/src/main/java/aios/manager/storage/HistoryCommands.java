@@ -45,8 +45,13 @@ public final class HistoryCommands {
             @Parameter(names = "--since", absentValue = "") String since,
             @Descriptor("only COMPLETED, FAILED or CANCELLED") @Parameter(names = "--status", absentValue = "")
             String status,
-            @Descriptor("at most this many (the newest)") @Parameter(names = "--limit", absentValue = "50") int limit)
+            @Descriptor("at most this many (the newest)") @Parameter(names = "--limit", absentValue = "50") int limit,
+            @Descriptor("table (for people) or tsv (for programs: raw values, times in epoch microseconds)")
+            @Parameter(names = "--format", absentValue = "table") String format)
             throws SQLException {
+        if (!format.equals("table") && !format.equals("tsv")) {
+            throw new IllegalArgumentException("--format '" + format + "' is not a format: use table or tsv");
+        }
         String wanted = status.toUpperCase(Locale.ROOT);
         if (!status.isEmpty() && !STATUSES.contains(wanted)) {
             throw new IllegalArgumentException("--status '" + status + "' is not a status: use COMPLETED, FAILED or "
@@ -55,14 +60,17 @@ public final class HistoryCommands {
         requireLimit(limit);
         Instant from = since.isEmpty() ? null : TimeArgument.parse("--since", since, Instant.now());
         StringBuilder sql = new StringBuilder("SELECT syscall, agent, kind, status, policy, end_us, waiting_us, "
-                + "service_us, turnaround_us, error FROM task_history WHERE 1 = 1");
+                + "service_us, turnaround_us, error, arrival_us FROM task_history WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         where(sql, args, "agent = ?", agent.isEmpty() ? null : agent);
         where(sql, args, "status = ?", status.isEmpty() ? null : wanted);
         where(sql, args, "end_us >= ?", from == null ? null : Clock.micros(from));
         sql.append(" ORDER BY end_us DESC, row_id DESC LIMIT ?");
         args.add(limit);
-        List<Object[]> rows = query(sql.toString(), args, 10);
+        List<Object[]> rows = query(sql.toString(), args, 11);
+        if (format.equals("tsv")) {
+            return tsv(rows);
+        }
         if (rows.isEmpty()) {
             return "no finished syscalls recorded" + filters(agent, since, status) + "\n";
         }
@@ -73,6 +81,22 @@ public final class HistoryCommands {
                     micros(r[8]), r[9]);
         }
         return t.toString();
+    }
+
+    /** One line per row, tab-separated, raw values ({@code -} for none); a header line even when there is no row. */
+    private static String tsv(List<Object[]> rows) {
+        StringBuilder out = new StringBuilder("id\tagent\tkind\tstatus\tpolicy\tarrival_us\tend_us\twaiting_us\t"
+                + "service_us\tturnaround_us\terror\n");
+        for (Object[] r : rows) {
+            Object[] ordered = {r[0], r[1], r[2], r[3], r[4], r[10], r[5], r[6], r[7], r[8], r[9]};
+            for (int i = 0; i < ordered.length; i++) {
+                Object v = ordered[i];
+                // an error text may hold tabs or line breaks: they would split the row
+                out.append(i == 0 ? "" : "\t").append(v == null ? "-" : v.toString().replaceAll("[\t\r\n]", " "));
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     @Descriptor("kernel events from the storage database, newest last")

@@ -19,18 +19,27 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=ls",
         "osgi.command.function=cat",
         "osgi.command.function=versions",
-        "osgi.command.function=rollback"})
+        "osgi.command.function=rollback",
+        "osgi.command.function=check"})
 public final class StorageCommands {
 
     @Reference
     private AgentFiles files;
+    @Reference
+    private Database db;
 
     /** For DS. */
     public StorageCommands() {
     }
 
-    StorageCommands(AgentFiles files) {
+    StorageCommands(AgentFiles files, Database db) {
         this.files = files;
+        this.db = db;
+    }
+
+    @Descriptor("check the storage database's integrity (SQLite's integrity_check): prints ok, or the problems found")
+    public String check() throws SQLException {
+        return String.join("\n", db.integrityCheck()) + "\n";
     }
 
     @Descriptor("list a directory of an agent's storage (its root when no path is given)")

@@ -34,4 +34,11 @@ public @interface StorageConfig {
             description = "How long an event waits for room in a full queue before it is dropped, counted and "
                     + "logged as an error")
     long collector_wait_ms() default 10_000;
+
+    @AttributeDefinition(name = "history.durable",
+            description = "true: the kernel acknowledges a syscall only once its task-history row is on disk, so "
+                    + "the history is complete after a crash, at the cost of waiting for the next group commit "
+                    + "(about a millisecond or more per syscall). false: the history is written from the kernel's "
+                    + "events after the acknowledgment, and the last syscalls before a crash may be missing from it")
+    boolean history_durable() default true;
 }

@@ -62,6 +62,13 @@ class AgentFilesTest {
     }
 
     @Test
+    void theDatabaseChecksItselfIntact_afterWrites() throws Exception {
+        files.execute(new StorageQuery("alice", new Write("a.txt", "one")));
+        files.execute(new StorageQuery("alice", new Write("a.txt", "two")));
+        assertEquals("ok\n", new StorageCommands(files, db).check());
+    }
+
+    @Test
     void writeReadListCreateAndDelete() throws Exception {
         assertEquals(1, run("alice", new Write("notes/todo.txt", "buy milk")).version());
         assertEquals("buy milk", read("alice", "notes/todo.txt"));

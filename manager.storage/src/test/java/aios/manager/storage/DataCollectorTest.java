@@ -68,7 +68,7 @@ class DataCollectorTest {
 
     @Test
     void everyEventIsPersisted_andFinishedSyscallsBecomeHistoryRows() throws Exception {
-        DataCollector collector = new DataCollector(db, 16, 4, 1000);
+        DataCollector collector = new DataCollector(db, 16, 4, 1000, false);
         collector.handleEvent(syscallEvent(KernelEvents.SUBMITTED, 1, "alice", null));
         collector.handleEvent(syscallEvent(KernelEvents.STARTED, 1, "alice", null));
         collector.handleEvent(syscallEvent(KernelEvents.COMPLETED, 1, "alice", null));
@@ -100,7 +100,7 @@ class DataCollectorTest {
     void aBurstThroughASmallQueueLosesNothing() throws Exception {
         int producers = 4;
         int perProducer = 25_000;
-        DataCollector collector = new DataCollector(db, 64, 1024, 60_000);
+        DataCollector collector = new DataCollector(db, 64, 1024, 60_000, false);
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         long t0 = System.nanoTime();
         List<Future<?>> done = new java.util.ArrayList<>();
@@ -133,7 +133,7 @@ class DataCollectorTest {
 
     @Test
     void whenTheDatabaseCannotKeepUp_theWaitIsBounded_andTheDropCounted() throws Exception {
-        DataCollector collector = new DataCollector(db, 1, 1, 50);
+        DataCollector collector = new DataCollector(db, 1, 1, 50, false);
         // hold the write lock: the writer blocks on its first batch, the queue (1) fills, the next event waits 50 ms
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

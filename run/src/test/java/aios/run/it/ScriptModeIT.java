@@ -122,10 +122,10 @@ public class ScriptModeIT {
                 + " property aios.model) does not exist"));
     }
 
-    private record Result(int status, String stdout, String stderr) {
+    record Result(int status, String stdout, String stderr) {
     }
 
-    private static Path newWorkDir() throws IOException {
+    static Path newWorkDir() throws IOException {
         return Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty(KernelOptions.WORK_DIR,
                 System.getProperty("java.io.tmpdir")))), "script-");
     }
@@ -143,6 +143,12 @@ public class ScriptModeIT {
      * @param options more JVM options, such as the -Daios.model=FILE that ./aios --model FILE passes
      */
     private static Result runScript(Path work, boolean vectors, String script, String... options)
+            throws IOException, InterruptedException {
+        return runJar(System.getProperty(KernelOptions.AIOS_JAR), work, vectors, script, options);
+    }
+
+    /** Runs {@code jar} (a kernel jar: aios.jar or aios-bench.jar) in script mode, as ./aios sh does. */
+    static Result runJar(String jar, Path work, boolean vectors, String script, String... options)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -162,7 +168,7 @@ public class ScriptModeIT {
         command.add("-Daios.script=" + script);
         command.addAll(List.of(options));
         command.add("-jar");
-        command.add(System.getProperty(KernelOptions.AIOS_JAR));
+        command.add(jar);
         Path stdout = work.resolve("stdout");
         Path stderr = work.resolve("stderr");
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -1,5 +1,6 @@
 /**
- * The SPI of the storage manager, and the durable note store it offers the memory manager.
+ * The SPI of the storage manager, the durable note store it offers the memory manager, and the durable task
+ * history the kernel acknowledges syscalls through.
  */
 @Export
 @Version("1.1.0")
