@@ -55,14 +55,18 @@ final class PlainInsertLoop implements AutoCloseable {
     }
 
     /**
-     * Inserts {@code events} in transactions of {@code batch} rows; with {@code history}, each transaction first
-     * upserts the agents of its events (as the collector does: task history refers to them) and also inserts the
+     * Inserts {@code events} in transactions of {@code batch} entries, as the collector does; with {@code history},
+     * each transaction first upserts the agents of its events (task history refers to them) and also inserts the
      * history rows of its finished syscalls, the n-th finished event's being the n-th history row.
      *
      * @param history the task-history rows, or {@code null} for events alone
+     * @param historyIsAnEntry whether a history row counts as an entry of its own towards {@code batch} (the kernel
+     *     handed it to the collector apart from the events), or rides with its event (the collector made it from the
+     *     event)
      * @return the nanoseconds the loop took
      */
-    long insert(StoredEvents.Rows events, StoredEvents.Rows history, int batch) throws SQLException {
+    long insert(StoredEvents.Rows events, StoredEvents.Rows history, int batch, boolean historyIsAnEntry)
+            throws SQLException {
         int topic = events.column("topic");
         int agent = events.column("agent");
         int time = events.column("time_us");
@@ -75,12 +79,24 @@ final class PlainInsertLoop implements AutoCloseable {
                 + "excluded.last_seen_us)");
              PreparedStatement ev = connection.prepareStatement(insert(events));
              PreparedStatement h = history == null ? null : connection.prepareStatement(insert(history))) {
+            int i = 0;
             int next = 0;
-            for (int from = 0; from < rows.size(); from += batch) {
-                List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + batch));
+            Map<Object, Long> seen = new HashMap<>();
+            while (i < rows.size()) {
+                int entries = 0;
+                int histories0 = next;
+                int from = i;
+                while (i < rows.size() && entries < batch) {
+                    Object[] r = rows.get(i++);
+                    entries++;
+                    if (h != null && FINISHED.contains(r[topic]) && next < histories.size()) {
+                        next++;
+                        entries += historyIsAnEntry ? 1 : 0;
+                    }
+                }
                 if (h != null) {
-                    Map<Object, Long> seen = new HashMap<>();
-                    for (Object[] r : chunk) {
+                    seen.clear();
+                    for (Object[] r : rows.subList(from, i)) {
                         if (r[agent] != null) {
                             seen.merge(r[agent], ((Number) r[time]).longValue(), Math::max);
                         }
@@ -93,16 +109,16 @@ final class PlainInsertLoop implements AutoCloseable {
                     }
                     a.executeBatch();
                 }
-                for (Object[] r : chunk) {
+                for (Object[] r : rows.subList(from, i)) {
                     bind(ev, r);
                     ev.addBatch();
-                    if (h != null && FINISHED.contains(r[topic]) && next < histories.size()) {
-                        bind(h, histories.get(next++));
-                        h.addBatch();
-                    }
                 }
                 ev.executeBatch();
                 if (h != null) {
+                    for (Object[] r : histories.subList(histories0, next)) {
+                        bind(h, r);
+                        h.addBatch();
+                    }
                     h.executeBatch();
                 }
                 connection.commit();

@@ -2,6 +2,7 @@ package aios.bench;
 
 import aios.kernel.api.Kernel;
 import aios.kernel.api.SyscallRejectedException;
+import aios.kernel.api.storage.SyscallHistory;
 import aios.kernel.api.syscall.MemoryOperation;
 import aios.kernel.api.syscall.MemoryQuery;
 import aios.kernel.api.syscall.MemoryResult;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -26,15 +28,18 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.MetaTypeService;
 
 /**
  * {@code bench:storage}: how fast the storage manager persists and the memory manager serves.
  *
- * <p><b>Events.</b> Kernel-like syscall events ({@link SyscallEvents}) are posted to Event Admin and timed until the
- * storage manager's collector has committed them all, as seen through the database itself (read-only, in its own
- * transactions): persisted, not merely posted. In the same run the same rows, read back, go through a plain batched
+ * <p><b>Events.</b> Kernel-like syscall events ({@link SyscallEvents}) are posted to Event Admin, each finished
+ * syscall is handed to the durable task history as the kernel hands it, and all is timed until the storage manager's
+ * collector has committed every row, as seen through the database itself (read-only, in its own transactions):
+ * persisted, not merely posted. In the same run the same rows, read back, go through a plain batched
  * JDBC loop into a database of the same shape and settings ({@link PlainInsertLoop}): the machine's limit. Rounds
  * alternate the two; medians are reported.
  *
@@ -71,6 +76,9 @@ public final class StorageBenchmark {
     private ConfigurationAdmin configurations;
     @Reference
     private MetaTypeService metatype;
+    /** The kernel's durable task history, when the storage manager offers one (history.durable in aios.storage). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SyscallHistory history;
 
     private BundleContext context;
     private long nextSyscall = 1_000_000_000L; // far from the kernel's own ids, which start at 1
@@ -124,14 +132,15 @@ public final class StorageBenchmark {
         List<Double> collector = new ArrayList<>();
         List<Double> limit = new ArrayList<>();
         List<Double> limitEventsOnly = new ArrayList<>();
+        boolean durable = false;
         try (PlainInsertLoop withHistory = PlainInsertLoop.create(full, ddl);
              PlainInsertLoop alone = PlainInsertLoop.create(eventsOnly, ddl)) {
             // warm-up, not counted: the collector's first event also tells that it is there
             int warm = (int) Math.min(n, 30_000);
             progress("warming up: %d events through the collector and the plain loop", warm);
             Persisted w = persist(stored, warm);
-            withHistory.insert(w.events(), w.history(), settings.batch());
-            alone.insert(w.events(), null, settings.batch());
+            withHistory.insert(w.events(), w.history(), settings.batch(), w.durable());
+            alone.insert(w.events(), null, settings.batch(), false);
             for (int round = 1; round <= rounds; round++) {
                 System.gc();
                 Persisted p = persist(stored, n);
@@ -139,9 +148,10 @@ public final class StorageBenchmark {
                 progress("round %d/%d: the collector persisted %d events at %.0f/s", round, rounds, n,
                         collector.getLast());
                 System.gc();
-                limit.add(n * 1e9 / withHistory.insert(p.events(), p.history(), settings.batch()));
+                limit.add(n * 1e9 / withHistory.insert(p.events(), p.history(), settings.batch(), p.durable()));
+                durable = p.durable();
                 System.gc();
-                limitEventsOnly.add(n * 1e9 / alone.insert(p.events(), null, settings.batch()));
+                limitEventsOnly.add(n * 1e9 / alone.insert(p.events(), null, settings.batch(), false));
                 progress("round %d/%d: the plain loop inserted them at %.0f/s (%.0f/s without task history)", round,
                         rounds, limit.getLast(), limitEventsOnly.getLast());
             }
@@ -150,6 +160,8 @@ public final class StorageBenchmark {
         double limitEvents = Rates.median(limit);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("events", n);
+        // durable: the kernel's task history (SyscallHistory) wrote the history rows; events: the collector made them
+        r.put("history", durable ? "durable" : "events");
         r.put("events_per_s", round(events, 0));
         r.put("limit_events_per_s", round(limitEvents, 0));
         r.put("ratio", round(Rates.ratio(events, limitEvents), 2));
@@ -159,32 +171,51 @@ public final class StorageBenchmark {
         return r;
     }
 
-    /** Events the collector committed, how long it took, and its rows as written. */
-    private record Persisted(long nanos, StoredEvents.Rows events, StoredEvents.Rows history) {
+    /**
+     * Events the collector committed, how long it took, its rows as written, and whether the kernel's durable task
+     * history wrote the history rows (else the collector made them from the events).
+     */
+    private record Persisted(long nanos, StoredEvents.Rows events, StoredEvents.Rows history, boolean durable) {
     }
 
     /**
-     * Posts {@code n} events and waits until the collector has committed them all: the time is from the first post
-     * to the commit that holds the last.
+     * Posts {@code n} events and, for each finished syscall, hands it to the durable task history as the kernel does
+     * (when one is installed); then waits until the collector has committed every event and acknowledged every
+     * history row. The time is from the first post to the later of the last commit and the last acknowledgment.
      */
     private Persisted persist(StoredEvents stored, int n) throws Exception {
         long firstEvent = stored.lastEvent();
         long firstHistory = stored.lastHistory();
         SyscallEvents stream = new SyscallEvents(nextSyscall, EVENT_AGENTS, System.currentTimeMillis() * 1000);
-        nextSyscall += n / 3 + 1;
+        long syscalls = n / 3;
+        nextSyscall += syscalls + 1;
+        SyscallHistory recorder = history;
         AtomicLong persisted = new AtomicLong();
+        LongAdder acknowledged = new LongAdder();
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         long t0 = System.nanoTime();
         Thread poster = Thread.ofPlatform().name("bench-storage-poster").start(() -> {
-            for (long i = 0; i < n; i++) {
-                while (i - persisted.get() > EVENTS_IN_FLIGHT) {
-                    LockSupport.parkNanos(200_000);
+            try {
+                for (long i = 0; i < n; i++) {
+                    while (i - persisted.get() > EVENTS_IN_FLIGHT) {
+                        LockSupport.parkNanos(200_000);
+                    }
+                    eventAdmin.postEvent(stream.event(i));
+                    if (recorder != null && SyscallEvents.finishes(i)) {
+                        recorder.record(stream.finished(i), SyscallEvents.PRIORITY, acknowledged::increment);
+                    }
                 }
-                eventAdmin.postEvent(stream.event(i));
+            } catch (RuntimeException e) {
+                failed.set(e);
             }
         });
-        long nanos;
+        long done;
         try {
-            nanos = awaitRows(() -> {
+            done = awaitRows(() -> {
+                if (failed.get() != null) {
+                    throw new IllegalStateException("posting the events failed: " + failed.get().getMessage(),
+                            failed.get());
+                }
                 try {
                     long p = stored.lastEvent() - firstEvent;
                     persisted.set(p);
@@ -193,17 +224,23 @@ public final class StorageBenchmark {
                     throw new IllegalStateException("reading the collector's progress in " + stored.file()
                             + " failed: " + e.getMessage(), e);
                 }
-            }, n, "events posted to Event Admin") - t0;
+            }, n, "events posted to Event Admin");
+            if (recorder != null) {
+                done = Math.max(done, awaitRows(acknowledged::sum, syscalls, "syscalls handed to the task history"));
+            }
         } finally {
             persisted.set(Long.MAX_VALUE / 2); // lets the poster finish whatever happened
             poster.join();
         }
-        long ours = stored.countEvents(firstEvent, SyscallEvents.AGENT_PREFIX);
-        if (ours != n) {
-            throw new IllegalStateException("the collector wrote " + ours + " of the " + n + " events posted: events "
-                    + "were lost or written twice (log error in the shell shows the collector's errors)");
+        long events = stored.count("events", firstEvent, SyscallEvents.AGENT_PREFIX);
+        long histories = stored.count("task_history", firstHistory, SyscallEvents.AGENT_PREFIX);
+        if (events != n || histories != syscalls) {
+            throw new IllegalStateException("the collector wrote " + events + " of the " + n + " events posted and "
+                    + histories + " of the " + syscalls + " history rows: rows were lost or written twice (log "
+                    + "error in the shell shows the collector's errors)");
         }
-        return new Persisted(nanos, stored.rows("events", firstEvent), stored.rows("task_history", firstHistory));
+        return new Persisted(done - t0, stored.rows("events", firstEvent), stored.rows("task_history", firstHistory),
+                recorder != null);
     }
 
     /**

@@ -80,10 +80,13 @@ final class StoredEvents implements AutoCloseable {
         return number("SELECT coalesce(max(row_id), 0) FROM task_history");
     }
 
-    /** Committed events after row {@code after} whose agent's name starts with {@code agentPrefix}. */
-    long countEvents(long after, String agentPrefix) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM events WHERE row_id > ? AND "
-                + "substr(agent, 1, ?) = ?")) {
+    /**
+     * Committed rows of {@code table} ({@code events} or {@code task_history}) after row {@code after} whose agent's
+     * name starts with {@code agentPrefix}.
+     */
+    long count(String table, long after, String agentPrefix) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM " + table + " WHERE row_id > ? "
+                + "AND substr(agent, 1, ?) = ?")) {
             s.setLong(1, after);
             s.setInt(2, agentPrefix.length());
             s.setString(3, agentPrefix);

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import aios.kernel.api.SyscallInfo;
+import aios.kernel.api.SyscallStatus;
 import aios.kernel.api.event.KernelEvents;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
 
@@ -35,7 +38,23 @@ class SyscallEventsTest {
             assertEquals(end - arrival, completed.getProperty(KernelEvents.TURNAROUND));
             assertTrue(((String) completed.getProperty(KernelEvents.KIND))
                     .startsWith(completed.getProperty(KernelEvents.RESOURCE) + "."));
+
+            // the finished syscall the kernel hands to the task history says what the events say
+            assertTrue(SyscallEvents.finishes(3 * s + 2));
+            SyscallInfo finished = stream.finished(3 * s + 2);
+            assertEquals(100 + s, finished.id());
+            assertEquals(completed.getProperty(KernelEvents.AGENT), finished.agent());
+            assertEquals(completed.getProperty(KernelEvents.RESOURCE), finished.resource().id());
+            assertEquals(completed.getProperty(KernelEvents.KIND), finished.kind());
+            assertEquals(SyscallStatus.COMPLETED, finished.status());
+            assertEquals(arrival, micros(finished.timings().arrival()));
+            assertEquals(start, micros(finished.timings().start()));
+            assertEquals(end, micros(finished.timings().end()));
         }
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
     @Test
