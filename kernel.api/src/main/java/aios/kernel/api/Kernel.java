@@ -36,7 +36,10 @@ public interface Kernel {
     List<AgentInfo> agents();
 
     /**
-     * Accepts a syscall: checks access, builds a task and offers it to its resource's queue.
+     * Accepts a syscall: checks access, builds a task and offers it to its resource's queue. When the access policy
+     * holds it for approval, the handle is returned at once with status {@link SyscallStatus#HELD} and the syscall is
+     * queued only once allowed; a denial then fails the result with a {@link SyscallRejectedException} of reason
+     * {@code ACCESS_DENIED}, and {@link #cancel} withdraws it.
      *
      * @return the handle, whose result completes when the syscall has run
      * @throws SyscallRejectedException if the agent is unknown, access is denied, the queue is full, no service
@@ -46,7 +49,7 @@ public interface Kernel {
 
     /**
      * Cancels a syscall that has not finished. A waiting one is removed from its queue; a running one is
-     * interrupted.
+     * interrupted; a held one is withdrawn from its approval.
      *
      * @return whether it was cancelled (false if unknown or already finished)
      */

@@ -1,7 +1,9 @@
 package aios.kernel.api;
 
 /**
- * {@link Kernel#submit} refused a syscall at once; nothing was queued and nothing changed.
+ * {@link Kernel#submit} refused a syscall at once; nothing was queued and nothing changed. A syscall the access policy
+ * held ({@link SyscallStatus#HELD}) and then denied, or that found its queue full when it was allowed, fails its
+ * handle's result with this exception too (reason {@code ACCESS_DENIED} or {@code QUEUE_FULL}): it never ran.
  */
 public class SyscallRejectedException extends SyscallException {
     private static final long serialVersionUID = 1L;
@@ -10,7 +12,7 @@ public class SyscallRejectedException extends SyscallException {
     public enum Reason {
         /** The agent is not registered. */
         UNKNOWN_AGENT,
-        /** The access policy denied it. */
+        /** The access policy denied it, at once or after holding it for approval. */
         ACCESS_DENIED,
         /** Its resource's queue is full (backpressure): retry later or raise the queue's capacity. */
         QUEUE_FULL,

@@ -39,6 +39,11 @@ final class EventPublisher {
     private record Rejection(Syscall call, String reason, String message) implements Step {
     }
 
+    /** An aios/access/* event; {@code id} 0 and {@code held} -1 when there is none. */
+    private record Access(String topic, Syscall call, long id, String approval, String reason, long heldMicros)
+            implements Step {
+    }
+
     private final KernelClock clock;
     private final ConcurrentLinkedQueue<Step> backlog = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -102,6 +107,19 @@ final class EventPublisher {
 
     void rejected(Syscall call, String reason, String message) {
         enqueue(new Rejection(call, reason, message), true);
+    }
+
+    /** ACCESS_DENIED: at submit ({@code id} 0, {@code heldMicros} -1) or after holding the syscall. */
+    void accessDenied(Syscall call, long id, String approval, String reason, long heldMicros) {
+        enqueue(new Access(KernelEvents.ACCESS_DENIED, call, id, approval, reason, heldMicros), true);
+    }
+
+    void accessPending(KernelTask t, String approval, String reason) {
+        enqueue(new Access(KernelEvents.ACCESS_PENDING, t.syscall, t.id, approval, reason, -1), true);
+    }
+
+    void accessApproved(KernelTask t, String approval, String reason, long heldMicros) {
+        enqueue(new Access(KernelEvents.ACCESS_APPROVED, t.syscall, t.id, approval, reason, heldMicros), true);
     }
 
     /** Wakes the publisher if it sleeps. Costs a system call then, so the hot path does it once per syscall. */
@@ -178,6 +196,7 @@ final class EventPublisher {
             ea.postEvent(switch (step) {
                 case TaskStep t -> taskEvent(t);
                 case Rejection r -> rejectionEvent(r);
+                case Access a -> accessEvent(a);
             });
         } catch (RuntimeException e) {
             // Event Admin is stopping (or broken); the kernel's own work is not affected
@@ -227,5 +246,25 @@ final class EventPublisher {
         p.put(KernelEvents.REASON, r.reason());
         p.put(KernelEvents.ERROR, r.message());
         return new Event(KernelEvents.REJECTED, p);
+    }
+
+    private static Event accessEvent(Access a) {
+        Map<String, Object> p = new HashMap<>(12);
+        p.put(KernelEvents.AGENT, a.call().agent());
+        p.put(KernelEvents.RESOURCE, a.call().resource().id());
+        p.put(KernelEvents.KIND, a.call().kind());
+        if (a.reason() != null) {
+            p.put(KernelEvents.REASON, a.reason());
+        }
+        if (a.id() != 0) {
+            p.put(KernelEvents.ID, a.id());
+        }
+        if (a.approval() != null) {
+            p.put(KernelEvents.APPROVAL, a.approval());
+        }
+        if (a.heldMicros() >= 0) {
+            p.put(KernelEvents.HELD, a.heldMicros());
+        }
+        return new Event(a.topic(), p);
     }
 }

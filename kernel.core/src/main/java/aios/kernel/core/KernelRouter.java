@@ -230,6 +230,8 @@ public final class KernelRouter implements Kernel {
         for (KernelTask t : tasks.values()) {
             if (t.status() == SyscallStatus.RUNNING) {
                 t.interruptRunner();
+            } else if (t.status() == SyscallStatus.HELD) {
+                cancel(t, "the kernel stopped before the syscall's approval was decided");
             }
         }
         acknowledgePending();
@@ -260,7 +262,7 @@ public final class KernelRouter implements Kernel {
             return false;
         }
         for (KernelTask t : tasks.values()) {
-            if (t.agent == a && t.status() == SyscallStatus.QUEUED) {
+            if (t.agent == a && (t.status() == SyscallStatus.QUEUED || t.status() == SyscallStatus.HELD)) {
                 cancel(t, "agent '" + name + "' was unregistered");
             }
         }
@@ -326,9 +328,9 @@ public final class KernelRouter implements Kernel {
             throw reject(call, Reason.UNKNOWN_AGENT, "agent '" + call.agent()
                     + "' is not registered: register it first (Kernel.register or aios:register)");
         }
-        AccessPolicy policy = access;
-        AccessDecision decision = (policy == null ? ownDataOnly : policy).check(call);
-        if (!decision.allowed()) {
+        AccessDecision decision = checkAccess(call);
+        if (!decision.allowed() && !decision.isPending()) {
+            events.accessDenied(call, 0, null, decision.reason(), -1);
             throw reject(call, Reason.ACCESS_DENIED, decision.reason());
         }
         String missing = missingService(call);
@@ -347,9 +349,15 @@ public final class KernelRouter implements Kernel {
         ResourceQueue q = qs.get(call.resource());
         long id = ids.incrementAndGet();
         String kind = call.kind();
-        KernelTask task = new KernelTask(id, call, kind, agent, clock, costs.estimate(call, kind), () -> cancel(id));
+        KernelTask task = new KernelTask(id, call, kind, agent, clock, costs.estimate(call, kind), () -> cancel(id),
+                decision.isPending());
         task.generation = generation;
         tasks.put(task.id, task);
+        if (decision.isPending()) {
+            agent.submitted.increment();
+            hold(task, decision);
+            return task;
+        }
         try {
             q.offer(task);
         } catch (SyscallRejectedException e) {
@@ -360,6 +368,109 @@ public final class KernelRouter implements Kernel {
         agent.submitted.increment();
         events.wake();
         return task;
+    }
+
+    /** The access policy's decision; a policy that fails or answers nothing denies (the kernel fails closed). */
+    private AccessDecision checkAccess(Syscall call) {
+        AccessPolicy policy = access;
+        AccessDecision d;
+        try {
+            d = (policy == null ? ownDataOnly : policy).check(call);
+        } catch (RuntimeException e) {
+            warn("the access policy {} failed on a {} syscall of agent '{}': {}", policy, call.kind(), call.agent(),
+                    e.toString());
+            return AccessDecision.deny("the access policy failed on this syscall (" + describe(e) + "), so it is"
+                    + " refused; the kernel's log has the details");
+        }
+        if (d == null) {
+            return AccessDecision.deny("the access policy gave no decision on this syscall, so it is refused");
+        }
+        return !d.allowed() && d.reason() == null && !d.isPending()
+                ? AccessDecision.deny("the access policy denied this syscall without saying why") : d;
+    }
+
+    /**
+     * Holds a task until its pending access decision completes: then it is queued (allowed), failed (denied) or, if
+     * the outcome is pending again, held on. Cancel withdraws it ({@link #cancel(KernelTask, String)}).
+     */
+    private void hold(KernelTask t, AccessDecision decision) {
+        AccessDecision.Pending p = decision.pending();
+        t.pending = p;
+        if (p.approval() != null) {
+            t.approval = p.approval();
+            events.accessPending(t, p.approval(), decision.reason());
+        }
+        p.outcome().whenComplete((next, error) -> decided(t, p, next, error));
+    }
+
+    private void decided(KernelTask t, AccessDecision.Pending p, AccessDecision next, Throwable error) {
+        if (t.pending != p || t.status() != SyscallStatus.HELD) {
+            return; // withdrawn meanwhile
+        }
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            next = AccessDecision.deny("the access policy failed to decide on this syscall (" + describe(cause)
+                    + "), so it is refused");
+        } else if (next == null || (!next.allowed() && !next.isPending() && next.reason() == null)) {
+            next = AccessDecision.deny("the access policy denied this syscall without saying why");
+        }
+        if (next.isPending()) {
+            hold(t, next);
+        } else if (next.allowed()) {
+            release(t, next.reason());
+        } else {
+            refuse(t, next.reason());
+        }
+    }
+
+    /** An allowed held task goes to its queue; its arrival there is now. */
+    private void release(KernelTask t, String reason) {
+        if (!t.transition(SyscallStatus.HELD, SyscallStatus.QUEUED)) {
+            return;
+        }
+        t.pending = null;
+        long now = clock.nanoTime();
+        if (t.approval != null) {
+            events.accessApproved(t, t.approval, reason, (now - t.arrivalNanos) / 1_000);
+        }
+        t.arrivalNanos = now;
+        Map<Resource, ResourceQueue> qs = queues;
+        try {
+            if (qs == null) {
+                throw new SyscallRejectedException(Reason.SHUTTING_DOWN, "the kernel stopped while the syscall was"
+                        + " held for approval");
+            }
+            qs.get(t.resource).offer(t);
+            events.wake();
+        } catch (SyscallRejectedException e) {
+            if (t.transition(SyscallStatus.QUEUED, SyscallStatus.FAILED)) {
+                finish(t, SyscallStatus.FAILED, null, e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A denied held task fails with ACCESS_DENIED; it never ran. */
+    private void refuse(KernelTask t, String reason) {
+        if (!t.transition(SyscallStatus.HELD, SyscallStatus.FAILED)) {
+            return;
+        }
+        t.pending = null;
+        events.accessDenied(t.syscall, t.id, t.approval, reason, (clock.nanoTime() - t.arrivalNanos) / 1_000);
+        finish(t, SyscallStatus.FAILED, null, reason, new SyscallRejectedException(Reason.ACCESS_DENIED, reason));
+    }
+
+    /** Tells the policy a held task no longer waits (cancelled, its agent unregistered, the kernel stopping). */
+    private void withdraw(KernelTask t) {
+        AccessDecision.Pending p = t.pending;
+        t.pending = null;
+        if (p != null) {
+            try {
+                p.withdraw().run();
+            } catch (RuntimeException e) {
+                warn("the access policy failed to withdraw approval {} of {}: {}", p.approval(), t, e.toString());
+            }
+        }
     }
 
     private SyscallRejectedException reject(Syscall call, Reason reason, String message) {
@@ -374,6 +485,11 @@ public final class KernelRouter implements Kernel {
     }
 
     private boolean cancel(KernelTask t, String why) {
+        if (t.transition(SyscallStatus.HELD, SyscallStatus.CANCELLED)) {
+            withdraw(t);
+            finish(t, SyscallStatus.CANCELLED, null, why);
+            return true;
+        }
         if (t.transition(SyscallStatus.QUEUED, SyscallStatus.CANCELLED)) {
             queues.get(t.resource).remove(t);
             finish(t, SyscallStatus.CANCELLED, null, why);
@@ -688,6 +804,16 @@ public final class KernelRouter implements Kernel {
     }
 
     private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error) {
+        finish(t, status, result, error, null);
+    }
+
+    /**
+     * Ends a task. {@code refusal}, for a FAILED task, is the exception its result fails with when the task never
+     * ran (held and denied, or its queue refused it when allowed); such a task is not counted as a failure of its
+     * queue.
+     */
+    private void finish(KernelTask t, SyscallStatus status, SyscallResult result, String error,
+                        SyscallRejectedException refusal) {
         t.endNanos = clock.nanoTime();
         Generation kept;
         synchronized (t) {
@@ -716,9 +842,11 @@ public final class KernelRouter implements Kernel {
                 yield () -> t.result.succeed(result);
             }
             case FAILED -> {
-                q.failed.increment();
+                if (refusal == null) {
+                    q.failed.increment();
+                }
                 t.agent.failed.increment();
-                SyscallException failure = new SyscallException(error);
+                SyscallException failure = refusal != null ? refusal : new SyscallException(error);
                 yield () -> t.result.fail(failure);
             }
             default -> t.result::cancelled;

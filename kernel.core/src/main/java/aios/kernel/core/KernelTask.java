@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * One syscall inside the kernel: the {@link Task} its queue's policy orders and the {@link SyscallHandle} its
  * caller follows. Status moves QUEUED → RUNNING → COMPLETED | FAILED | CANCELLED (or QUEUED → CANCELLED), each
- * step by compare-and-set so that a cancel and a worker cannot both win.
+ * step by compare-and-set so that a cancel and a worker cannot both win. A task the access policy holds starts HELD
+ * and moves to QUEUED (allowed), FAILED (denied) or CANCELLED.
  */
 final class KernelTask implements Task, SyscallHandle {
 
@@ -35,14 +36,15 @@ final class KernelTask implements Task, SyscallHandle {
     /** {@link Syscall#kind()}, computed once: history, events and estimates all ask for it. */
     final String kind;
     final AgentRecord agent;
-    final long arrivalNanos;
+    /** When it entered its queue: at submit, or when a held task was allowed (set before it is offered). */
+    volatile long arrivalNanos;
     final long deadlineNanos;
     final long costHintNanos;
     final long costEstimateNanos;
     final SyscallFuture result;
     private final KernelClock clock;
 
-    private volatile SyscallStatus status = SyscallStatus.QUEUED;
+    private volatile SyscallStatus status;
     volatile long startNanos;
     volatile long endNanos;
     /** The policy that handed the task to a worker. */
@@ -63,6 +65,10 @@ final class KernelTask implements Task, SyscallHandle {
     volatile boolean unsteppable;
     /** How often the task was preempted. */
     volatile int preemptions;
+    /** What a HELD task waits for; {@code null} once decided or withdrawn. */
+    volatile aios.kernel.api.access.AccessDecision.Pending pending;
+    /** The id of the approval a held task waited for last ({@code null} if it never waited for an operator). */
+    volatile String approval;
 
     /** The worker running this task, so that cancel can interrupt it; guarded by {@code this}. */
     private Thread runner;
@@ -74,6 +80,12 @@ final class KernelTask implements Task, SyscallHandle {
 
     KernelTask(long id, Syscall syscall, String kind, AgentRecord agent, KernelClock clock, long costEstimateNanos,
                Runnable onCancelRequest) {
+        this(id, syscall, kind, agent, clock, costEstimateNanos, onCancelRequest, false);
+    }
+
+    KernelTask(long id, Syscall syscall, String kind, AgentRecord agent, KernelClock clock, long costEstimateNanos,
+               Runnable onCancelRequest, boolean held) {
+        this.status = held ? SyscallStatus.HELD : SyscallStatus.QUEUED;
         this.id = id;
         this.syscall = syscall;
         this.resource = syscall.resource();

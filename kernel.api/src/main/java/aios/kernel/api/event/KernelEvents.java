@@ -63,6 +63,30 @@ public final class KernelEvents {
      */
     public static final String MEMORY_EVICTED = "aios/memory/EVICTED";
 
+    /**
+     * The access policy denied a syscall: at submit (the syscall is also REJECTED, reason ACCESS_DENIED), or after
+     * holding it (an operator denied it, or nobody approved it in time; the syscall then FAILED). Properties: agent,
+     * resource, kind, reason (why, naming the missing permission and how to grant it); syscall.id and approval.id
+     * when it had been held, with held.us.
+     *
+     * @since 1.3
+     */
+    public static final String ACCESS_DENIED = "aios/access/DENIED";
+    /**
+     * The access policy holds a syscall until an operator approves or denies it. Properties: syscall.id, agent,
+     * resource, kind, approval.id, reason (why it waits).
+     *
+     * @since 1.3
+     */
+    public static final String ACCESS_PENDING = "aios/access/PENDING";
+    /**
+     * A syscall that waited for approval was approved and goes to its queue (SUBMITTED follows). Properties:
+     * syscall.id, agent, resource, kind, approval.id, reason (who approved), held.us.
+     *
+     * @since 1.3
+     */
+    public static final String ACCESS_APPROVED = "aios/access/APPROVED";
+
     /** Syscall id (Long). */
     public static final String ID = "syscall.id";
     /** Agent name (String). */
@@ -97,9 +121,13 @@ public final class KernelEvents {
     public static final String ERROR = "error";
     /**
      * Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String); on MEMORY_EVICTED,
-     * why the notes were evicted.
+     * why the notes were evicted; on the {@code aios/access/*} topics, the access policy's reason as a sentence.
      */
     public static final String REASON = "reason";
+    /** The id of an approval an operator decides (String), on the {@code aios/access/*} topics. @since 1.3 */
+    public static final String APPROVAL = "approval.id";
+    /** Microseconds a syscall was held for approval (Long), on ACCESS_APPROVED and ACCESS_DENIED. @since 1.3 */
+    public static final String HELD = "held.us";
     /** Tasks moved between policies on a switch (Integer). */
     public static final String MOVED = "moved";
     /** Microseconds dispatch was paused for a switch (Long). */
