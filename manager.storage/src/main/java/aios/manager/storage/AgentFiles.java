@@ -27,7 +27,9 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Agents' files in the storage database. Each agent has its own namespace (every row carries the agent's name, and
- * every statement filters by it), with a mount root below which its paths resolve. Every write and rollback adds a
+ * every statement filters by it), with a mount root below which its relative paths resolve. An absolute path
+ * {@code /NAME/PATH} reaches namespace {@code NAME} instead — a shared area, or another agent's files — when the access
+ * policy lets the agent (see {@link Target}). Every write and rollback adds a
  * version; nothing rewrites one. Each operation is one transaction: it happens entirely or not at all.
  */
 @Component(service = {StorageManager.class, AgentFiles.class}, configurationPid = Database.PID)
@@ -73,20 +75,85 @@ public final class AgentFiles implements StorageManager {
         StorageOperation op = query.operation();
         try {
             return switch (op) {
-                case Mount m -> mount(agent, NamespacePath.check(m.root(), true));
-                case CreateDir c -> createDir(agent, NamespacePath.check(c.path(), false));
-                case CreateFile c -> createFile(agent, NamespacePath.check(c.path(), false));
-                case Write w -> write(agent, NamespacePath.check(w.path(), false), w.content());
-                case Read r -> read(agent, NamespacePath.check(r.path(), false));
+                case Mount m -> mount(agent, mountRoot(m.root()));
+                case CreateDir c -> createDir(agent, Target.of(agent, c.path(), false));
+                case CreateFile c -> createFile(agent, Target.of(agent, c.path(), false));
+                case Write w -> write(agent, Target.of(agent, w.path(), false), w.content());
+                case Read r -> read(agent, Target.of(agent, r.path(), false));
                 case StorageOperation.List l -> list(agent, l.path() == null ? "" : l.path());
-                case Delete d -> delete(agent, NamespacePath.check(d.path(), false));
-                case Rollback r -> rollback(agent, NamespacePath.check(r.path(), false), r.n(), r.at());
+                case Delete d -> delete(agent, Target.of(agent, d.path(), false));
+                case Rollback r -> rollback(agent, Target.of(agent, r.path(), false), r.n(), r.at());
                 case Retrieve r -> retrieve(agent, FullTextQuery.of(r.query()), r.k());
             };
         } catch (SQLException e) {
             throw new SQLException("storage " + op.name() + " for agent '" + agent + "' failed in the database "
                     + db.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a path lands. A relative path is in the calling agent's own namespace, below its mount root. An absolute
+     * path {@code /NAME/PATH} is in namespace {@code NAME} (another agent's files, or a shared area such as
+     * {@code /shared}), from that namespace's top: reaching it is the access policy's decision, checked at submit
+     * (without an access manager the kernel refuses absolute paths).
+     *
+     * @param namespace whose files: the {@code agent} column of the rows
+     * @param path the path inside the namespace, relative to the mount root when not absolute
+     * @param absolute whether the path named its namespace
+     * @param given the path as the caller gave it, for messages
+     */
+    record Target(String namespace, String path, boolean absolute, String given) {
+
+        private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+                "[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+        /** @throws IllegalArgumentException naming the path and what is wrong with it */
+        static Target of(String agent, String path, boolean rootAllowed) {
+            if (path == null || !path.startsWith("/")) {
+                return new Target(agent, NamespacePath.check(path, rootAllowed), false, path == null ? "" : path);
+            }
+            int slash = path.indexOf('/', 1);
+            String ns = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            if (!NAME.matcher(ns).matches()) {
+                throw new IllegalArgumentException("path '" + path + "' is refused: an absolute path names a storage "
+                        + "namespace first, /NAME/PATH, where NAME is an agent's name or a shared area such as shared; '"
+                        + ns + "' is not such a name (relative paths are in the agent's own storage)");
+            }
+            String rest = slash < 0 ? "" : path.substring(slash + 1);
+            if (rest.startsWith("/")) {
+                throw new IllegalArgumentException("path '" + path + "' is refused: it has an empty segment (//)");
+            }
+            if (rest.isEmpty() && !rootAllowed) {
+                throw new IllegalArgumentException("path '" + path + "' is refused: it names namespace '" + ns
+                        + "' but no file in it: give /" + ns + "/PATH");
+            }
+            return new Target(ns, NamespacePath.check(rest, path, rootAllowed), true, path);
+        }
+
+        /** Where the files are, for messages. */
+        String owner() {
+            return absolute ? "namespace '" + namespace + "'" : "the storage of agent '" + namespace + "'";
+        }
+    }
+
+    /** A mount root: relative, inside the agent's own namespace. */
+    private static String mountRoot(String root) {
+        if (root != null && root.startsWith("/")) {
+            throw new IllegalArgumentException("cannot mount '" + root + "': mount takes a root inside the agent's own "
+                    + "storage (a relative path); to work in another namespace, give its files as /NAME/PATH");
+        }
+        return NamespacePath.check(root, true);
+    }
+
+    /** The full path of {@code t} in its namespace: below the agent's mount root, or from the namespace's top. */
+    private static String full(Connection c, Target t) throws SQLException {
+        return NamespacePath.resolve(t.absolute() ? "" : mountOf(c, t.namespace()), t.path());
+    }
+
+    /** {@link #full} for a write: makes sure the namespace has its row first. */
+    private static String fullForWrite(Connection c, Target t, long now) throws SQLException {
+        String root = ensureAgent(c, t.namespace(), now);
+        return NamespacePath.resolve(t.absolute() ? "" : root, t.path());
     }
 
     // ---------------------------------------------------------------- operations
@@ -107,41 +174,47 @@ public final class AgentFiles implements StorageManager {
         });
     }
 
-    private StorageResult createDir(String agent, String path) throws SQLException {
+    private StorageResult createDir(String agent, Target t) throws SQLException {
+        String path = t.given();
+        String ns = t.namespace();
         return db.write(c -> {
             long now = Clock.micros();
-            String full = NamespacePath.resolve(ensureAgent(c, agent, now), path);
-            Entry e = entry(c, agent, full);
+            String full = fullForWrite(c, t, now);
+            Entry e = entry(c, ns, full);
             if (e != null) {
                 if (!e.dir()) {
                     throw new IllegalArgumentException("cannot create directory '" + path + "': it is a file");
                 }
                 return done("directory '" + path + "' already exists", 0);
             }
-            mkdirs(c, agent, full, path, now);
+            mkdirs(c, ns, full, path, now);
             return done("created directory '" + path + "'", 0);
         });
     }
 
-    private StorageResult createFile(String agent, String path) throws SQLException {
+    private StorageResult createFile(String agent, Target t) throws SQLException {
+        String path = t.given();
+        String ns = t.namespace();
         return db.write(c -> {
             long now = Clock.micros();
-            String full = NamespacePath.resolve(ensureAgent(c, agent, now), path);
-            Entry e = entry(c, agent, full);
+            String full = fullForWrite(c, t, now);
+            Entry e = entry(c, ns, full);
             if (e != null) {
                 if (e.dir()) {
                     throw new IllegalArgumentException("cannot create file '" + path + "': it is a directory");
                 }
                 return done("file '" + path + "' already exists (version " + e.version() + ")", e.version());
             }
-            mkdirs(c, agent, NamespacePath.parent(full), path, now);
-            long id = insertFile(c, agent, full, now);
+            mkdirs(c, ns, NamespacePath.parent(full), path, now);
+            long id = insertFile(c, ns, full, now);
             addVersion(c, id, 1, "", now);
             return done("created file '" + path + "'", 1);
         });
     }
 
-    private StorageResult write(String agent, String path, String content) throws SQLException {
+    private StorageResult write(String agent, Target t, String content) throws SQLException {
+        String path = t.given();
+        String ns = t.namespace();
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBytes) {
             throw new IllegalArgumentException("cannot write '" + path + "': " + bytes.length + " bytes is more than "
@@ -149,16 +222,16 @@ public final class AgentFiles implements StorageManager {
         }
         return db.write(c -> {
             long now = Clock.micros();
-            String full = NamespacePath.resolve(ensureAgent(c, agent, now), path);
-            Entry e = entry(c, agent, full);
+            String full = fullForWrite(c, t, now);
+            Entry e = entry(c, ns, full);
             if (e != null && e.dir()) {
                 throw new IllegalArgumentException("cannot write '" + path + "': it is a directory");
             }
             long id;
             int version;
             if (e == null) {
-                mkdirs(c, agent, NamespacePath.parent(full), path, now);
-                id = insertFile(c, agent, full, now);
+                mkdirs(c, ns, NamespacePath.parent(full), path, now);
+                id = insertFile(c, ns, full, now);
                 version = 1;
             } else {
                 id = e.id();
@@ -169,10 +242,10 @@ public final class AgentFiles implements StorageManager {
         });
     }
 
-    private StorageResult read(String agent, String path) throws SQLException {
+    private StorageResult read(String agent, Target t) throws SQLException {
+        String path = t.given();
         return db.read(c -> {
-            String full = NamespacePath.resolve(mountOf(c, agent), path);
-            Entry e = file(c, agent, full, path, "read");
+            Entry e = file(c, t, full(c, t), "read");
             return new StorageResult("read '" + path + "' (version " + e.version() + ")",
                     content(c, e.id(), e.version()), List.of(), List.of(), e.version());
         });
@@ -183,16 +256,21 @@ public final class AgentFiles implements StorageManager {
         return new StorageResult(entries.size() + " entries in '" + path + "'", null, entries, List.of(), 0);
     }
 
-    /** The entries of a directory (by the path the agent sees; "" for its root), in name order. */
+    /**
+     * The entries of a directory (by the path the agent sees; "" for its root; /NAME/PATH in namespace NAME), in name
+     * order.
+     */
     List<Listed> listing(String agent, String path) throws SQLException {
-        String checked = NamespacePath.check(path, true);
+        Target t = Target.of(agent, path, true);
+        String checked = t.given();
+        String ns = t.namespace();
         return db.read(c -> {
-            String full = NamespacePath.resolve(mountOf(c, agent), checked);
+            String full = full(c, t);
             if (!full.isEmpty()) {
-                Entry e = entry(c, agent, full);
+                Entry e = entry(c, ns, full);
                 if (e == null) {
                     throw new IllegalArgumentException("cannot list '" + checked + "': there is no such directory in "
-                            + "the storage of agent '" + agent + "'");
+                            + t.owner());
                 }
                 if (!e.dir()) {
                     throw new IllegalArgumentException("cannot list '" + checked + "': it is a file (read it)");
@@ -202,7 +280,7 @@ public final class AgentFiles implements StorageManager {
             try (PreparedStatement s = c.prepareStatement("SELECT f.path, f.is_dir, f.version, v.size, v.written_us "
                     + "FROM files f LEFT JOIN file_versions v ON v.file = f.id AND v.version = f.version "
                     + "WHERE f.agent = ? AND f.parent = ? ORDER BY f.path")) {
-                s.setString(1, agent);
+                s.setString(1, ns);
                 s.setString(2, full);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -217,13 +295,15 @@ public final class AgentFiles implements StorageManager {
         });
     }
 
-    private StorageResult delete(String agent, String path) throws SQLException {
+    private StorageResult delete(String agent, Target t) throws SQLException {
+        String path = t.given();
+        String ns = t.namespace();
         return db.write(c -> {
-            String full = NamespacePath.resolve(ensureAgent(c, agent, Clock.micros()), path);
-            Entry e = entry(c, agent, full);
+            String full = fullForWrite(c, t, Clock.micros());
+            Entry e = entry(c, ns, full);
             if (e == null) {
                 throw new IllegalArgumentException("cannot delete '" + path + "': there is no such file or directory "
-                        + "in the storage of agent '" + agent + "'");
+                        + "in " + t.owner());
             }
             // the entry and everything below it: paths from "p/" up to (not including) "p0", '0' following '/'
             String where = "agent = ? AND (path = ? OR (path > ? AND path < ?))";
@@ -231,7 +311,7 @@ public final class AgentFiles implements StorageManager {
                     "DELETE FROM files_fts WHERE rowid IN (SELECT id FROM files WHERE " + where + ")");
                  PreparedStatement rows = c.prepareStatement("DELETE FROM files WHERE " + where)) {
                 for (PreparedStatement s : List.of(fts, rows)) {
-                    s.setString(1, agent);
+                    s.setString(1, ns);
                     s.setString(2, full);
                     s.setString(3, full + "/");
                     s.setString(4, full + "0");
@@ -244,11 +324,11 @@ public final class AgentFiles implements StorageManager {
         });
     }
 
-    private StorageResult rollback(String agent, String path, int n, Instant at) throws SQLException {
+    private StorageResult rollback(String agent, Target t, int n, Instant at) throws SQLException {
+        String path = t.given();
         return db.write(c -> {
             long now = Clock.micros();
-            String full = NamespacePath.resolve(ensureAgent(c, agent, now), path);
-            Entry e = file(c, agent, full, path, "roll back");
+            Entry e = file(c, t, fullForWrite(c, t, now), "roll back");
             int target;
             if (at != null) {
                 target = versionAt(c, e.id(), Clock.micros(at));
@@ -297,11 +377,11 @@ public final class AgentFiles implements StorageManager {
         });
     }
 
-    /** The versions of a file (by the path the agent sees), oldest first. */
+    /** The versions of a file (by the path the agent sees, or /NAME/PATH), oldest first. */
     List<FileVersion> versions(String agent, String path) throws SQLException {
-        String checked = NamespacePath.check(path, false);
+        Target t = Target.of(agent, path, false);
         return db.read(c -> {
-            Entry e = file(c, agent, NamespacePath.resolve(mountOf(c, agent), checked), checked, "list versions of");
+            Entry e = file(c, t, full(c, t), "list versions of");
             List<FileVersion> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT version, size, written_us FROM file_versions WHERE file = ? ORDER BY version")) {
@@ -355,15 +435,15 @@ public final class AgentFiles implements StorageManager {
         }
     }
 
-    /** The file at {@code full}, or an error for {@code what} naming the path the agent gave. */
-    private static Entry file(Connection c, String agent, String full, String path, String what) throws SQLException {
-        Entry e = entry(c, agent, full);
+    /** The file at {@code full} in {@code t}'s namespace, or an error for {@code what} naming the path given. */
+    private static Entry file(Connection c, Target t, String full, String what) throws SQLException {
+        Entry e = entry(c, t.namespace(), full);
         if (e == null) {
-            throw new IllegalArgumentException("cannot " + what + " '" + path + "': there is no such file in the "
-                    + "storage of agent '" + agent + "'");
+            throw new IllegalArgumentException("cannot " + what + " '" + t.given() + "': there is no such file in "
+                    + t.owner());
         }
         if (e.dir()) {
-            throw new IllegalArgumentException("cannot " + what + " '" + path + "': it is a directory (list it)");
+            throw new IllegalArgumentException("cannot " + what + " '" + t.given() + "': it is a directory (list it)");
         }
         return e;
     }

@@ -17,36 +17,41 @@ final class NamespacePath {
      * @throws IllegalArgumentException naming the path and what is wrong with it
      */
     static String check(String path, boolean rootAllowed) {
+        return check(path, path, rootAllowed);
+    }
+
+    /** {@link #check(String, boolean)}, naming {@code shown} in its messages (the path as the caller gave it). */
+    static String check(String path, String shown, boolean rootAllowed) {
         if (path == null || path.isEmpty()) {
             if (rootAllowed) {
                 return "";
             }
-            throw refused(path, "it is empty: name a file or directory, such as notes/todo.txt");
+            throw refused(shown, "it is empty: name a file or directory, such as notes/todo.txt");
         }
         if (path.length() > MAX_LENGTH) {
-            throw refused(path.substring(0, 40) + "…", "it is " + path.length() + " characters long, more than "
+            throw refused(shown.substring(0, 40) + "…", "it is " + path.length() + " characters long, more than "
                     + MAX_LENGTH);
         }
         if (path.indexOf('\0') >= 0) {
-            throw refused(path.replace("\0", "\\0"), "it contains a NUL character");
+            throw refused(shown.replace("\0", "\\0"), "it contains a NUL character");
         }
         if (path.indexOf('\\') >= 0) {
-            throw refused(path, "it contains a backslash: separate directories with /");
+            throw refused(shown, "it contains a backslash: separate directories with /");
         }
         if (path.startsWith("/")) {
-            throw refused(path, "it is absolute: paths are relative to the agent's storage root (drop the leading /)");
+            throw refused(shown, "it is absolute: paths are relative to the agent's storage root (drop the leading /)");
         }
         for (String segment : path.split("/", -1)) {
             if (segment.isEmpty()) {
-                throw refused(path, "it has an empty segment (// or a trailing /)");
+                throw refused(shown, "it has an empty segment (// or a trailing /)");
             }
             if (segment.equals("..") || segment.equals(".")) {
-                throw refused(path, "it has a '" + segment + "' segment: paths may not leave or re-enter the agent's "
+                throw refused(shown, "it has a '" + segment + "' segment: paths may not leave or re-enter the agent's "
                         + "storage; name the file from the storage root");
             }
             for (int i = 0; i < segment.length(); i++) {
                 if (Character.isISOControl(segment.charAt(i))) {
-                    throw refused(path, "it contains a control character (code " + (int) segment.charAt(i) + ")");
+                    throw refused(shown, "it contains a control character (code " + (int) segment.charAt(i) + ")");
                 }
             }
         }

@@ -201,7 +201,8 @@ class AgentFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../bob/secret.txt", "a/../../x", "/etc/passwd", "a\\b", "a//b", "a/", "./a", "a\0b", ""})
+    @ValueSource(strings = {"../bob/secret.txt", "a/../../x", "/bob/../x", "/", "//etc/passwd", "/bob//x", "/bob",
+        "/../x", "a\\b", "a//b", "a/", "./a", "a\0b", ""})
     void pathsThatLeaveOrBlurTheNamespaceAreRefusedAndChangeNothing(String path) throws Exception {
         run("alice", new Write("keep.txt", "kept"));
         long files = rows("files");
@@ -215,6 +216,33 @@ class AgentFilesTest {
         assertEquals(files, rows("files"));
         assertEquals(versions, rows("file_versions"));
         assertEquals("kept", read("alice", "keep.txt"));
+    }
+
+    @Test
+    void anAbsolutePathNamesANamespace_sharedOrAnotherAgents_fromItsTop() throws Exception {
+        run("alice", new Write("/shared/plan.md", "the plan"));
+        assertEquals("the plan", read("bob", "/shared/plan.md"));
+        assertThrows(IllegalArgumentException.class, () -> read("bob", "plan.md"));
+        run("bob", new Write("secret.txt", "bob's"));
+        assertEquals("bob's", read("alice", "/bob/secret.txt"), "the storage manager leaves who may to the policy");
+        run("alice", new Write("mine.txt", "alice's"));
+        assertEquals("alice's", read("alice", "/alice/mine.txt"));
+        run("alice", new Mount("work"));
+        assertEquals("the plan", read("alice", "/shared/plan.md"), "a mount root applies to relative paths only");
+        assertEquals("alice's", read("alice", "/alice/mine.txt"));
+        assertEquals(List.of("plan.md"), run("carol", new StorageOperation.List("/shared")).entries());
+        assertEquals(List.of(), run("alice", new Retrieve("plan", 5)).hits(), "retrieve searches the agent's own files");
+        assertEquals("cannot read '/shared/none': there is no such file in namespace 'shared'",
+                assertThrows(IllegalArgumentException.class, () -> read("alice", "/shared/none")).getMessage());
+        run("alice", new Delete("/shared/plan.md"));
+        assertEquals(List.of(), run("bob", new StorageOperation.List("/shared")).entries());
+    }
+
+    @Test
+    void aMountIntoAnotherNamespaceIsRefused() throws Exception {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> run("alice", new Mount("/shared")))
+                .getMessage().startsWith("cannot mount '/shared': mount takes a root inside the agent's own storage"));
+        assertEquals(0, rows("agents"));
     }
 
     @Test
