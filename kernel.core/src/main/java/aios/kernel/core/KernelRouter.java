@@ -333,18 +333,25 @@ public final class KernelRouter implements Kernel {
             events.accessDenied(call, 0, null, decision.reason(), -1);
             throw reject(call, Reason.ACCESS_DENIED, decision.reason());
         }
-        String missing = missingService(call);
-        if (missing != null) {
-            throw reject(call, Reason.NO_SERVICE, missing);
-        }
-        ContextManager cm = contexts;
-        if (cm != null) {
-            try {
-                cm.admit(call);
-            } catch (SyscallRejectedException e) {
-                events.rejected(call, e.reason().name(), e.getMessage());
-                throw e;
+        try {
+            String missing = missingService(call);
+            if (missing != null) {
+                throw reject(call, Reason.NO_SERVICE, missing);
             }
+            ContextManager cm = contexts;
+            if (cm != null) {
+                try {
+                    cm.admit(call);
+                } catch (SyscallRejectedException e) {
+                    events.rejected(call, e.reason().name(), e.getMessage());
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (decision.isPending()) { // refused for another reason: the policy need not wait for anybody
+                withdraw(decision.pending(), call);
+            }
+            throw e;
         }
         ResourceQueue q = qs.get(call.resource());
         long id = ids.incrementAndGet();
@@ -465,11 +472,15 @@ public final class KernelRouter implements Kernel {
         AccessDecision.Pending p = t.pending;
         t.pending = null;
         if (p != null) {
-            try {
-                p.withdraw().run();
-            } catch (RuntimeException e) {
-                warn("the access policy failed to withdraw approval {} of {}: {}", p.approval(), t, e.toString());
-            }
+            withdraw(p, t);
+        }
+    }
+
+    private void withdraw(AccessDecision.Pending p, Object what) {
+        try {
+            p.withdraw().run();
+        } catch (RuntimeException e) {
+            warn("the access policy failed to withdraw approval {} of {}: {}", p.approval(), what, e.toString());
         }
     }
 

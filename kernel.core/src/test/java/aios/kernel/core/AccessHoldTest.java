@@ -156,6 +156,16 @@ class AccessHoldTest {
     }
 
     @Test
+    void aHeldSyscallRefusedForAnotherReason_isWithdrawnFromItsPolicy() {
+        AtomicInteger withdrawn = new AtomicInteger();
+        start(call -> held("1", new CompletableFuture<>(), withdrawn::incrementAndGet));
+        var e = assertThrows(SyscallRejectedException.class, () -> kernel.submit(new aios.kernel.api.syscall.MemoryQuery(
+                "a", new aios.kernel.api.syscall.MemoryOperation.Remove("n1"))));
+        assertEquals(Reason.NO_SERVICE, e.reason());
+        assertEquals(1, withdrawn.get());
+    }
+
+    @Test
     void anOutcomeAlreadyComplete_isTakenAtOnce() throws Exception {
         start(call -> held("5", CompletableFuture.completedFuture(AccessDecision.allow()), null));
         SyscallHandle h = kernel.submit(LlmQuery.chat("a", "at once"));
