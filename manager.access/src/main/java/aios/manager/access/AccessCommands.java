@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -206,9 +206,9 @@ public final class AccessCommands {
 
     private static String summary(AccessList list, String agent) {
         AccessList.Grants g = list.grantsOf(agent);
-        String groups = g.groups().isEmpty() ? "no group" : g.groups().stream().map(x -> "@" + x)
-                .collect(Collectors.joining(" "));
-        return "agent " + agent + ": " + groups + (g.permissions().isEmpty() ? "" : " " + AccessList.texts(
-                g.permissions())) + "; may now: " + String.join(" ", new TreeSet<>(list.effective(agent).all())) + "\n";
+        Set<String> may = new TreeSet<>(list.effective(agent).all());
+        return "agent " + agent + ": groups " + (g.groups().isEmpty() ? "none" : String.join(", ", g.groups()))
+                + "; own grants " + (g.permissions().isEmpty() ? "none" : AccessList.texts(g.permissions()))
+                + "; may now: " + (may.isEmpty() ? "nothing" : String.join(" ", may)) + "\n";
     }
 }

@@ -209,9 +209,14 @@ final class AccessList {
             } else {
                 Permission p = Permission.parse(item);
                 if (!own.remove(p)) {
-                    List<String> via = sources(agent).getOrDefault(p.text(), List.of());
+                    Map<String, List<String>> sources = sources(agent);
+                    List<String> via = sources.getOrDefault(p.text(), List.of());
                     if (via.isEmpty()) {
-                        throw new IllegalArgumentException("agent '" + agent + "' does not have " + p.text()
+                        String wildcard = wildcardOf(p);
+                        List<String> wide = wildcard == null ? List.of() : sources.getOrDefault(wildcard, List.of());
+                        throw new IllegalArgumentException("agent '" + agent + "' has no grant " + p.text() + " to revoke"
+                                + (wide.isEmpty() ? "" : "; it has " + wildcard + " (from " + String.join(", ", wide)
+                                        + "), which covers it: revoke that, and grant what should stay")
                                 + "; acl:show " + agent + " lists what it has");
                     }
                     String group = via.getFirst().substring(1);
@@ -223,6 +228,16 @@ final class AccessList {
             }
         }
         return withAgent(new Grants(agent, memberships, own));
+    }
+
+    /** The {@code *} form that covers {@code p}, {@code null} if there is none or {@code p} is one. */
+    private static String wildcardOf(Permission p) {
+        return switch (p) {
+            case Permission.Syscalls s -> s.resource() == null ? null : "syscall:*";
+            case Permission.Tool t -> t.name().equals("*") ? null : "tool:*";
+            case Permission.Mount m -> m.namespace().equals("*") ? null : "mount:*";
+            case Permission.ApproveIrreversible a -> null;
+        };
     }
 
     private AccessList withGroup(Group group) {

@@ -35,8 +35,8 @@ class AccessCommandsTest {
 
     @Test
     void grantShowAndRevoke() {
-        assertEquals("agent alice: @default syscall:tool tool:calc; may now: syscall:llm syscall:memory"
-                + " syscall:storage syscall:tool tool:calc\n", acl.grant("alice", "syscall:tool", "tool:calc"));
+        assertEquals("agent alice: groups default; own grants syscall:tool tool:calc; may now: syscall:llm"
+                + " syscall:memory syscall:storage syscall:tool tool:calc\n", acl.grant("alice", "syscall:tool", "tool:calc"));
         assertEquals("""
                 agent alice: registered; groups default
                 PERMISSION       FROM
@@ -49,10 +49,13 @@ class AccessCommandsTest {
                 API tokens: none
                 """, acl.show("alice"));
         assertTrue(acl.show("bob").startsWith("agent bob: registered; no grants of its own, so in group default\n"));
-        assertEquals("agent alice: @default syscall:tool; may now: syscall:llm syscall:memory syscall:storage"
-                + " syscall:tool\n", acl.revoke("alice", "tool:calc"));
-        assertEquals("agent alice: no group syscall:tool; may now: syscall:tool\n", acl.revoke("alice", "@default"));
-        assertTrue(acl.ls().contains("alice  none    syscall:tool"), acl.ls());
+        assertEquals("agent alice: groups default; own grants syscall:tool; may now: syscall:llm syscall:memory"
+                + " syscall:storage syscall:tool\n", acl.revoke("alice", "tool:calc"));
+        assertEquals("agent alice: groups none; own grants syscall:tool; may now: syscall:tool\n",
+                acl.revoke("alice", "@default"));
+        assertEquals("agent alice: groups none; own grants none; may now: nothing\n", acl.revoke("alice",
+                "syscall:tool"));
+        assertTrue(acl.ls().contains("alice  none    none"), acl.ls());
     }
 
     @Test

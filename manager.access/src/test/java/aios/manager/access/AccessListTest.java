@@ -84,8 +84,12 @@ class AccessListTest {
                 + " group (acl:revoke @ops tool:calc) or take the agent out of it (acl:revoke alice @ops)",
                 assertThrows(IllegalArgumentException.class, () -> l.revoke("alice", List.of("tool:calc")))
                         .getMessage());
-        assertEquals("agent 'alice' does not have tool:rm; acl:show alice lists what it has",
+        assertEquals("agent 'alice' has no grant tool:rm to revoke; acl:show alice lists what it has",
                 assertThrows(IllegalArgumentException.class, () -> l.revoke("alice", List.of("tool:rm"))).getMessage());
+        AccessList wide = l.grant("@ops", List.of("tool:*"));
+        assertEquals("agent 'alice' has no grant tool:rm to revoke; it has tool:* (from @ops), which covers it: revoke"
+                + " that, and grant what should stay; acl:show alice lists what it has",
+                assertThrows(IllegalArgumentException.class, () -> wide.revoke("alice", List.of("tool:rm"))).getMessage());
         assertEquals("agent 'alice' is not in group 'admins' (its groups: default, ops)",
                 assertThrows(IllegalArgumentException.class, () -> l.revoke("alice", List.of("@admins"))).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> l.grant("@ops", List.of("@default")))
