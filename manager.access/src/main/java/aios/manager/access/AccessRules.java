@@ -130,9 +130,9 @@ final class AccessRules {
         if (irreversible.isEmpty()) {
             return ALLOW;
         }
-        return irreversible(agent, "calling " + (irreversible.size() == 1 ? "tool '" + irreversible.getFirst() + "'"
-                : "tools " + irreversible.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ")))
-                + ", whose effect cannot be undone,");
+        return new Approve("calling " + (irreversible.size() == 1 ? "tool '" + irreversible.getFirst() + "'"
+                : "tools " + irreversible.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "))),
+                "cannot be undone (the tool is not reversible) and agent '" + agent + "' has approve:irreversible");
     }
 
     /** Allowed if the agent has the syscall kind and nothing in {@code more} is missing; else a deny naming all. */

@@ -155,7 +155,7 @@ class AccessManagerTest {
         assertTrue(access.check(new ToolQuery("alice", new ToolCall(null, "calc", "{}"))).allowed());
         AccessDecision rm = access.check(new ToolQuery("alice", new ToolCall(null, "rm", "{}")));
         assertTrue(rm.isPending());
-        assertTrue(rm.reason().startsWith("calling tool 'rm', whose effect cannot be undone, is irreversible and agent"
+        assertTrue(rm.reason().startsWith("calling tool 'rm' cannot be undone (the tool is not reversible) and agent"
                 + " 'alice' has approve:irreversible: it waits for an operator (acl:approve 1"), rm.reason());
         assertTrue(access.check(new ToolQuery("alice", new ToolCall(null, "unknown", "{}"))).isPending(),
                 "a tool that is not installed counts as irreversible");

@@ -99,7 +99,8 @@ class AccessRulesTest {
                 check(l, new MemoryQuery("alice", new MemoryOperation.Remove("7"))));
         assertEquals(new AccessRules.Approve("replacing memory note '7'", because),
                 check(l, new MemoryQuery("alice", new MemoryOperation.Update("7", "new", null))));
-        assertEquals(new AccessRules.Approve("calling tool 'rm', whose effect cannot be undone,", because),
+        assertEquals(new AccessRules.Approve("calling tool 'rm'", "cannot be undone (the tool is not reversible) and"
+                + " agent 'alice' has approve:irreversible"),
                 check(l, new ToolQuery("alice", List.of(new ToolCall(null, "calc", "{}"), new ToolCall(null, "rm",
                         "{}")), null)));
         // reading, adding, creating and reversible tools run at once

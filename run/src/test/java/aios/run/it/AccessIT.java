@@ -389,7 +389,7 @@ public class AccessIT {
                 () -> shred.result().toCompletableFuture().get(30, TimeUnit.SECONDS));
         SyscallRejectedException refused = (SyscallRejectedException) e.getCause();
         assertEquals(Reason.ACCESS_DENIED, refused.reason());
-        assertEquals("calling tool 'shred', whose effect cannot be undone, was denied by an operator (acl:deny " + shredId
+        assertEquals("calling tool 'shred' was denied by an operator (acl:deny " + shredId
                 + "): not on a Friday", refused.getMessage());
         assertEquals(before, shredded.get());
         Event deniedEvent = awaitEvent(KernelEvents.ACCESS_DENIED, shred.id());
