@@ -16,7 +16,4 @@ public @interface AccessConfig {
             + "operator's approval before it is denied", min = "1")
     long approval_timeout_seconds() default 300;
 
-    @AttributeDefinition(name = "service.ranking", description = "The rank of this access policy among installed "
-            + "ones: the kernel uses the highest, so a stricter policy registered with a higher rank replaces it")
-    int service_ranking() default 0;
 }

@@ -48,11 +48,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * fault, and while {@code tokens.txt} cannot be read no token authenticates; {@code acl:reload} reads them again.
  */
 @Component(service = {AccessPolicy.class, Tokens.class, AccessManager.class}, configurationPid = AccessManager.PID,
-        immediate = true)
+        immediate = true, property = "service.ranking:Integer=0")
 @Designate(ocd = AccessConfig.class)
 public final class AccessManager implements AccessPolicy, Tokens {
 
     static final String PID = "aios.access";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
 
     // Taken on first use, not at activation: the kernel binds this policy as it activates (see manager.context).
     @Reference
@@ -70,7 +71,8 @@ public final class AccessManager implements AccessPolicy, Tokens {
     private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
     private final Object changes = new Object();
     private Predicate<String> registered;
-    private Path directory;
+    private String data;
+    private volatile Path directory;
     private volatile AccessList acl = AccessList.initial();
     /** Why acl.txt cannot be used, or {@code null}. */
     private volatile String aclDamage;
@@ -90,10 +92,13 @@ public final class AccessManager implements AccessPolicy, Tokens {
 
     @Activate
     void activate(BundleContext bundle, AccessConfig config) {
-        String data = bundle.getProperty("aios.data");
-        Path dir = config.directory().isBlank() ? Path.of(data == null ? "data" : data).resolve("access")
-                : Path.of(config.directory());
-        start(dir, timeoutOf(config), this::registeredWithKernel);
+        this.data = bundle.getProperty("aios.data");
+        start(directoryOf(config), timeoutOf(config), this::registeredWithKernel);
+    }
+
+    private Path directoryOf(AccessConfig config) {
+        return (config.directory().isBlank() ? Path.of(data == null ? "data" : data).resolve("access")
+                : Path.of(config.directory())).toAbsolutePath().normalize();
     }
 
     private void start(Path dir, Duration timeout, Predicate<String> registered) {
@@ -108,6 +113,13 @@ public final class AccessManager implements AccessPolicy, Tokens {
     @Modified
     void modified(AccessConfig config) {
         approvals.timeout(timeoutOf(config)); // for approvals from now on
+        Path dir = directoryOf(config);
+        if (!dir.equals(directory)) {
+            synchronized (changes) {
+                directory = dir;
+                reload();
+            }
+        }
     }
 
     @Deactivate
@@ -121,10 +133,16 @@ public final class AccessManager implements AccessPolicy, Tokens {
         }
     }
 
-    private static Duration timeoutOf(AccessConfig config) {
+    /** A bad value must not take access control down (the kernel's built-in rule would apply): the default is used. */
+    private Duration timeoutOf(AccessConfig config) {
         if (config.approval_timeout_seconds() < 1) {
-            throw new IllegalArgumentException("approval.timeout.seconds=" + config.approval_timeout_seconds() + " in "
-                    + PID + " is not accepted: use a number of seconds >= 1");
+            Logger l = log;
+            if (l != null) {
+                l.error("approval.timeout.seconds={} in {} is not accepted: use a number of seconds >= 1; approvals"
+                        + " time out after the default {} s until it is corrected", config.approval_timeout_seconds(),
+                        PID, DEFAULT_TIMEOUT.toSeconds());
+            }
+            return DEFAULT_TIMEOUT;
         }
         return Duration.ofSeconds(config.approval_timeout_seconds());
     }
