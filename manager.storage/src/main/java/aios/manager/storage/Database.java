@@ -55,6 +55,9 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private BlockingQueue<Connection> readers;
     private final List<Connection> all = new ArrayList<>();
+    /** The WAL's size, in pages, at which a commit also checkpoints it into the database file. */
+    private int checkpointPages = DEFAULT_CHECKPOINT_PAGES;
+    static final int DEFAULT_CHECKPOINT_PAGES = 10_000;
 
     /** For DS; tests use {@link #open}. */
     public Database() {
@@ -77,6 +80,7 @@ public final class Database implements AutoCloseable {
         Path path = config.path().isBlank() ? Path.of(data == null ? "data" : data).resolve("storage.db")
                 : Path.of(config.path());
         try {
+            checkpointPages = config.wal_autocheckpoint_pages();
             int was = start(path, config.busy_timeout_ms(), config.readers(), Schema.bundled());
             registration = bundle.registerService(Database.class, this, null);
             Logger l = log;
@@ -98,6 +102,10 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("busy.timeout.ms=" + busyTimeoutMs + " in " + PID
                     + " is not accepted: use milliseconds >= 0");
         }
+        if (checkpointPages < 1) {
+            throw new IllegalArgumentException("wal.autocheckpoint.pages=" + checkpointPages + " in " + PID
+                    + " is not accepted: use at least 1 (pages of the page size, 4096 bytes by default)");
+        }
         if (readerCount < 1) {
             throw new IllegalArgumentException("readers=" + readerCount + " in " + PID
                     + " is not accepted: use at least 1");
@@ -110,6 +118,11 @@ public final class Database implements AutoCloseable {
         }
         try {
             writer = connect(busyTimeoutMs, SQLiteConfig.TransactionMode.IMMEDIATE);
+            // Only the writer commits, so only its setting decides when the WAL is copied back. SQLite's default,
+            // 1,000 pages, copies the hot index pages back again and again under a stream of small transactions.
+            try (var st = writer.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + checkpointPages);
+            }
             int was = schema.apply(writer, file);
             readers = new ArrayBlockingQueue<>(readerCount);
             for (int i = 0; i < readerCount; i++) {
