@@ -282,24 +282,18 @@ public final class DataCollector implements EventHandler {
 
     static Recorded record(Event e, long nowMicros) {
         String topic = e.getTopic();
-        Map<String, Object> props = new HashMap<>();
-        for (String name : e.getPropertyNames()) {
-            if (!name.equals(EventConstants.EVENT_TOPIC)) {
-                props.put(name, e.getProperty(name));
-            }
-        }
-        String agent = props.get(KernelEvents.AGENT) instanceof String s ? s : null;
-        Long syscall = longOf(props.get(KernelEvents.ID));
-        Long arrival = longOf(props.get(KernelEvents.ARRIVAL));
-        Long start = longOf(props.get(KernelEvents.START));
-        Long end = longOf(props.get(KernelEvents.END));
+        String agent = e.getProperty(KernelEvents.AGENT) instanceof String s ? s : null;
+        Long syscall = longOf(e.getProperty(KernelEvents.ID));
+        Long arrival = longOf(e.getProperty(KernelEvents.ARRIVAL));
+        Long start = longOf(e.getProperty(KernelEvents.START));
+        Long end = longOf(e.getProperty(KernelEvents.END));
         // a syscall step's own time; any other event's time of arrival here (or its event.timestamp)
         Long time = switch (topic) {
             case KernelEvents.SUBMITTED -> arrival;
             case KernelEvents.STARTED, KernelEvents.PREEMPTED -> start;
             case KernelEvents.COMPLETED, KernelEvents.FAILED, KernelEvents.CANCELLED, KernelEvents.DEADLINE_MISSED -> end;
             default -> {
-                Long ms = longOf(props.get(EventConstants.TIMESTAMP));
+                Long ms = longOf(e.getProperty(EventConstants.TIMESTAMP));
                 yield ms == null ? null : ms * 1000;
             }
         };
@@ -311,13 +305,14 @@ public final class DataCollector implements EventHandler {
             default -> null;
         };
         if (status != null && syscall != null && agent != null && arrival != null && end != null) {
-            history = new History(syscall, agent, string(props.get(KernelEvents.RESOURCE)),
-                    string(props.get(KernelEvents.KIND)), string(props.get(KernelEvents.POLICY)),
-                    props.get(KernelEvents.PRIORITY) instanceof Integer p ? p : null, status, arrival, start, end,
-                    longOf(props.get(KernelEvents.WAITING)), longOf(props.get(KernelEvents.TURNAROUND)),
-                    string(props.get(KernelEvents.ERROR)));
+            history = new History(syscall, agent, string(e.getProperty(KernelEvents.RESOURCE)),
+                    string(e.getProperty(KernelEvents.KIND)), string(e.getProperty(KernelEvents.POLICY)),
+                    e.getProperty(KernelEvents.PRIORITY) instanceof Integer p ? p : null, status, arrival, start, end,
+                    longOf(e.getProperty(KernelEvents.WAITING)), longOf(e.getProperty(KernelEvents.TURNAROUND)),
+                    string(e.getProperty(KernelEvents.ERROR)));
         }
-        return new Recorded(topic, time == null ? nowMicros : time, agent, syscall, JsonText.object(props), history);
+        String properties = JsonText.object(e.getPropertyNames(), EventConstants.EVENT_TOPIC, e::getProperty);
+        return new Recorded(topic, time == null ? nowMicros : time, agent, syscall, properties, history);
     }
 
     private static Long longOf(Object o) {
@@ -341,7 +336,7 @@ public final class DataCollector implements EventHandler {
                 continue;
             }
             queue.drainTo(rows, batch - 1);
-            stop = rows.remove(STOP);
+            stop = rows.removeIf(e -> e == STOP); // by identity: a record's equals compares every field
             if (stop) {
                 queue.drainTo(rows); // admission is closed: nothing can follow
             }
