@@ -200,10 +200,11 @@ public final class StorageBenchmark {
                     while (i - persisted.get() > EVENTS_IN_FLIGHT) {
                         LockSupport.parkNanos(200_000);
                     }
-                    eventAdmin.postEvent(stream.event(i));
+                    // as the kernel: a finished syscall goes to the task history first, then its event
                     if (recorder != null && SyscallEvents.finishes(i)) {
                         recorder.record(stream.finished(i), SyscallEvents.PRIORITY, acknowledged::increment);
                     }
+                    eventAdmin.postEvent(stream.event(i, recorder != null));
                 }
             } catch (RuntimeException e) {
                 failed.set(e);

@@ -752,6 +752,7 @@ public final class KernelRouter implements Kernel {
         }
         try {
             recorder.record(FinishedSyscall.of(t).info(clock), t.priority(), ack);
+            t.recorded = true; // before the finished event is queued, which publishes it
         } catch (RuntimeException e) {
             Logger l = log;
             if (l != null) {

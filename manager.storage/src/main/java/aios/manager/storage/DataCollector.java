@@ -36,7 +36,8 @@ import org.osgi.service.log.LoggerFactory;
  * <p>With {@code history.durable} (the default) the history rows come from {@link #record}, which the kernel calls
  * through {@link DurableHistory} before it acknowledges a syscall: they share the queue and the transactions with
  * the events (group commit), and each one's acknowledgment runs once its transaction has committed. Without it, the
- * rows come from the COMPLETED, FAILED and CANCELLED events, written after the acknowledgment.
+ * rows come from the COMPLETED, FAILED and CANCELLED events, written after the acknowledgment; so do the rows of
+ * syscalls the kernel finished while no task history was installed (their events lack {@code recorded}).
  *
  * <p>Backpressure: when the queue is full, {@link #handleEvent} waits for room, which slows Event Admin's delivery
  * and so the kernel's publisher, instead of dropping events. The wait is bounded ({@code collector.wait.ms}): a
@@ -167,8 +168,9 @@ public final class DataCollector implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         Recorded r = record(event, Clock.micros());
-        if (durableHistory && r.history() != null) {
-            // the kernel recorded this syscall through record() already: one row per syscall
+        if (durableHistory && r.history() != null && Boolean.TRUE.equals(event.getProperty(KernelEvents.RECORDED))) {
+            // the kernel recorded this syscall through record() already: one row per syscall. One it did not record
+            // (no task history was installed yet, as while the bundles start) gets its row from the event
             r = new Recorded(r.topic(), r.timeUs(), r.agent(), r.syscall(), r.properties(), null);
         }
         admission.readLock().lock();

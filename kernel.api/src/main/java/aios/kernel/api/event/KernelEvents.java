@@ -96,6 +96,12 @@ public final class KernelEvents {
     /** Error message (String). */
     public static final String ERROR = "error";
     /**
+     * {@code Boolean.TRUE} on COMPLETED, FAILED and CANCELLED when the kernel handed the syscall to the task history
+     * ({@link aios.kernel.api.storage.SyscallHistory}) before acknowledging it; absent when none was installed, so a
+     * history written from events knows which syscalls it must still write. Since 1.3.
+     */
+    public static final String RECORDED = "recorded";
+    /**
      * Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String); on MEMORY_EVICTED,
      * why the notes were evicted.
      */
