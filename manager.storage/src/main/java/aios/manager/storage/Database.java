@@ -45,6 +45,24 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** Statements to run, through {@link #write} or {@link #read}, for {@link #onBehalfOf}. */
+    interface Sql<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} for an agent's operation; a database error becomes an {@link IllegalStateException} that
+     * names the operation, the agent and the database file.
+     */
+    <T> T onBehalfOf(String agent, String what, Sql<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not " + what + " of agent '" + agent + "' in the storage database "
+                    + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC)
     private volatile Logger log;

@@ -36,7 +36,7 @@ public final class SqliteContextArchive implements ContextArchive {
     @Override
     public ContextSnapshot save(String agent, Instant created, int messages, int generations, byte[] data) {
         check(agent, created, messages, generations, data);
-        return run("save a context snapshot", agent, () -> db.write(c -> {
+        return db.onBehalfOf(agent, "save a context snapshot", () -> db.write(c -> {
             long id;
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT coalesce(max(snapshot), 0) + 1 FROM context_snapshots WHERE agent = ?")) {
@@ -62,7 +62,7 @@ public final class SqliteContextArchive implements ContextArchive {
             throw new IllegalArgumentException("snapshot " + snapshot.id() + " of agent '" + snapshot.agent()
                     + "' has no valid number: snapshots are numbered from 1");
         }
-        return run("store context snapshot " + snapshot.id(), snapshot.agent(), () -> db.write(c -> {
+        return db.onBehalfOf(snapshot.agent(), "store context snapshot " + snapshot.id(), () -> db.write(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT 1 FROM context_snapshots WHERE agent = ? AND snapshot = ?")) {
                 s.setString(1, snapshot.agent());
@@ -82,7 +82,7 @@ public final class SqliteContextArchive implements ContextArchive {
     @Override
     public List<ContextSnapshot> list(String agent) {
         requireAgent(agent);
-        return run("list the context snapshots", agent, () -> db.read(c -> {
+        return db.onBehalfOf(agent, "list the context snapshots", () -> db.read(c -> {
             // length() of a BLOB is read from the record's header, without reading the bytes
             try (PreparedStatement s = c.prepareStatement("SELECT snapshot, taken_us, length(data), messages, "
                     + "generations FROM context_snapshots WHERE agent = ? ORDER BY snapshot")) {
@@ -102,7 +102,7 @@ public final class SqliteContextArchive implements ContextArchive {
     @Override
     public Optional<byte[]> read(String agent, long id) {
         requireAgent(agent);
-        return run("read context snapshot " + id, agent, () -> db.read(c -> {
+        return db.onBehalfOf(agent, "read context snapshot " + id, () -> db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT data FROM context_snapshots WHERE agent = ? AND snapshot = ?")) {
                 s.setString(1, agent);
@@ -150,19 +150,6 @@ public final class SqliteContextArchive implements ContextArchive {
     private static void requireAgent(String agent) {
         if (agent == null || agent.isBlank()) {
             throw new IllegalArgumentException("agent name is missing: context snapshots belong to an agent");
-        }
-    }
-
-    private interface Sql<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T run(String what, String agent, Sql<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not " + what + " of agent '" + agent + "' in the storage database "
-                    + db.file() + ": " + e.getMessage(), e);
         }
     }
 }
