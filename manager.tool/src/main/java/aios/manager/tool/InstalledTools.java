@@ -78,6 +78,8 @@ public final class InstalledTools implements ToolManager {
         }
     }
 
+    private static final Settings DEFAULTS = new Settings(1024 * 1024, Duration.ofMinutes(10));
+
     private final Object lock = new Object();
     /** Every accepted tool service by name, the one to use first. Guarded by {@link #lock}. */
     private final Map<String, List<LimitedTool>> candidates = new HashMap<>();
@@ -94,16 +96,9 @@ public final class InstalledTools implements ToolManager {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
-    @Activate
-    public InstalledTools(ToolConfig config) {
-        Settings s;
-        try {
-            s = Settings.of(config);
-        } catch (IllegalArgumentException e) {
-            s = new Settings(1024 * 1024, Duration.ofMinutes(10));
-            error("{}; the tool manager runs on its defaults until it is corrected", e.getMessage());
-        }
-        this.settings = s;
+    /** For DS: tools bound before activation get the default settings, and {@link #activate} applies the real ones. */
+    public InstalledTools() {
+        this.settings = DEFAULTS;
     }
 
     /** Without a framework, for tests. */
@@ -111,13 +106,22 @@ public final class InstalledTools implements ToolManager {
         this.settings = new Settings(argumentsMaxChars, timeoutMax);
     }
 
+    @Activate
+    void activate(ToolConfig config) {
+        configure(config, "the tool manager runs on its defaults until it is corrected");
+    }
+
     @Modified
     void modified(ToolConfig config) {
+        configure(config, "the tool manager keeps its previous settings");
+    }
+
+    private void configure(ToolConfig config, String otherwise) {
         Settings s;
         try {
             s = Settings.of(config);
         } catch (IllegalArgumentException e) {
-            error("{}; the tool manager keeps its previous settings", e.getMessage());
+            error("{}; {}", e.getMessage(), otherwise);
             return;
         }
         settings = s;

@@ -317,6 +317,36 @@ class InstalledToolsTest {
         assertEquals(List.of(d), capped.tools());
     }
 
+    private static ToolConfig config(int argumentsMaxChars, long timeoutMaxMs) {
+        return new ToolConfig() {
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return ToolConfig.class;
+            }
+
+            public int arguments_max_chars() {
+                return argumentsMaxChars;
+            }
+
+            public long timeout_max_ms() {
+                return timeoutMaxMs;
+            }
+        };
+    }
+
+    @Test
+    void aNewConfiguration_appliesToTheToolsAlreadyInstalled_andABadOneChangesNothing() throws Exception {
+        InstalledTools managed = new InstalledTools();
+        managed.addTool(new TestTool("t", "{\"type\": \"object\"}", 1, Duration.ofSeconds(30), i -> "ok"), 1, 0);
+        managed.activate(config(10, 1000));
+        assertEquals(Duration.ofSeconds(1), managed.tool("t").orElseThrow().timeout());
+        assertTrue(managed.call("a", "1", new ToolCall(null, "t", "{\"padding\": 1}")).error()
+                .contains("more than arguments.max.chars (10)"));
+        managed.modified(config(0, -1));
+        assertEquals(Duration.ofSeconds(1), managed.tool("t").orElseThrow().timeout(), "a bad configuration changes nothing");
+        managed.modified(config(100, 60_000));
+        assertEquals(Duration.ofSeconds(30), managed.tool("t").orElseThrow().timeout());
+    }
+
     @Test
     void theCommandsListToolsAndRefusals() {
         install(new TestTool("calc", EXPRESSION_SCHEMA, 4, Duration.ofSeconds(5), i -> ""));

@@ -38,6 +38,10 @@ final class GuardedHttp implements AutoCloseable {
     record Settings(HostAllowlist hosts, int requestMaxBytes, int responseMaxBytes, Duration timeout, int redirectsMax,
                     int parallelism) {
 
+        /** The defaults of {@link HttpConfig}. */
+        static final Settings DEFAULTS = new Settings(new HostAllowlist("127.0.0.1", "::1", "localhost"), 1024 * 1024,
+                1024 * 1024, Duration.ofSeconds(10), 5, 4);
+
         /** @throws IllegalArgumentException naming the key and the value that is not accepted */
         static Settings of(HttpConfig c) {
             if (c.request_max_bytes() < 0 || c.response_max_bytes() < 0) {

@@ -6,6 +6,9 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /** {@code http_get}: reads a URL on an allowed host. Reversible: a GET changes nothing (HTTP's safe method). */
@@ -14,8 +17,8 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class HttpGet extends HttpTool {
 
     @Activate
-    public HttpGet(HttpConfig config) {
-        this(GuardedHttp.Settings.of(config));
+    public HttpGet(HttpConfig config, @Reference(service = LoggerFactory.class) Logger log) {
+        this(settings(config, log));
     }
 
     HttpGet(GuardedHttp.Settings settings) {

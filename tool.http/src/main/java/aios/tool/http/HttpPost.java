@@ -6,6 +6,9 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /**
  * {@code http_post}: sends a body to a URL on an allowed host. Irreversible: what a POST changes on the server
@@ -15,8 +18,8 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class HttpPost extends HttpTool {
 
     @Activate
-    public HttpPost(HttpConfig config) {
-        this(GuardedHttp.Settings.of(config));
+    public HttpPost(HttpConfig config, @Reference(service = LoggerFactory.class) Logger log) {
+        this(settings(config, log));
     }
 
     HttpPost(GuardedHttp.Settings settings) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.osgi.service.log.Logger;
 
 /**
  * What {@code http_get} and {@code http_post} share: the guarded client built from {@code aios.tool.http}, and the
@@ -25,6 +26,20 @@ abstract class HttpTool implements ToolService, AutoCloseable {
 
     HttpTool(GuardedHttp.Settings settings) {
         this.http = new GuardedHttp(settings);
+    }
+
+    /**
+     * The settings of a configuration; one that is not valid is logged and the defaults apply (this machine only),
+     * so that a mistake never opens more than was meant.
+     */
+    static GuardedHttp.Settings settings(HttpConfig config, Logger log) {
+        try {
+            return GuardedHttp.Settings.of(config);
+        } catch (IllegalArgumentException e) {
+            log.error("{}; the HTTP tools run on their defaults (hosts 127.0.0.1, ::1, localhost) until it is"
+                    + " corrected", e.getMessage());
+            return GuardedHttp.Settings.DEFAULTS;
+        }
     }
 
     @Override

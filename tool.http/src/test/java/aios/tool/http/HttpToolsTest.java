@@ -207,6 +207,49 @@ class HttpToolsTest {
     }
 
     @Test
+    void anInvalidConfiguration_isLoggedAndTheDefaultsApply() {
+        HttpConfig bad = new HttpConfig() {
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return HttpConfig.class;
+            }
+
+            public String[] hosts() {
+                return new String[] {"example.org, not a host"};
+            }
+
+            public int request_max_bytes() {
+                return 10;
+            }
+
+            public int response_max_bytes() {
+                return 10;
+            }
+
+            public long timeout_ms() {
+                return 1;
+            }
+
+            public int redirects_max() {
+                return 0;
+            }
+
+            public int parallelism() {
+                return 1;
+            }
+        };
+        List<String> logged = new CopyOnWriteArrayList<>();
+        org.osgi.service.log.Logger log = (org.osgi.service.log.Logger) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.osgi.service.log.Logger.class}, (p, m, a) -> {
+                    logged.add(m.getName() + ": " + a[0] + " " + a[1]);
+                    return null;
+                });
+        assertEquals(GuardedHttp.Settings.DEFAULTS, HttpTool.settings(bad, log));
+        assertEquals(1, logged.size());
+        assertTrue(logged.get(0).startsWith("error: {}; the HTTP tools run on their defaults"), logged.get(0));
+        assertTrue(logged.get(0).contains("hosts entry 'not a host' is not a host name or an IP address"), logged.get(0));
+    }
+
+    @Test
     void theAllowlistComparesNamesAsWrittenAndAddressesCanonically() {
         HostAllowlist hosts = new HostAllowlist("127.0.0.1, ::1", "localhost", "*.example.org");
         assertTrue(hosts.allows("127.0.0.1"));
