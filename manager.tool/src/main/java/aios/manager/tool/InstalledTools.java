@@ -337,9 +337,9 @@ public final class InstalledTools implements ToolManager {
             return;
         }
         Map<String, Object> p = new HashMap<>(more);
-        p.put(KernelEvents.AGENT, agent);
-        p.put(KernelEvents.TOOL, tool);
-        p.put(KernelEvents.CALL_ID, callId);
+        p.put(KernelEvents.AGENT, String.valueOf(agent));
+        p.put(KernelEvents.TOOL, String.valueOf(tool));
+        p.put(KernelEvents.CALL_ID, callId == null ? "" : callId);
         ea.postEvent(new Event(topic, p));
     }
 
