@@ -63,6 +63,24 @@ public final class KernelEvents {
      */
     public static final String MEMORY_EVICTED = "aios/memory/EVICTED";
 
+    /**
+     * A tool call returned its output. One event per call of a tool syscall, published by the tool manager.
+     * Properties: agent, tool, call.id, duration.us (the tool's own run time).
+     */
+    public static final String TOOL_COMPLETED = "aios/tool/COMPLETED";
+    /** A tool call failed: the tool threw or returned nothing. Properties as TOOL_COMPLETED, plus error. */
+    public static final String TOOL_FAILED = "aios/tool/FAILED";
+    /**
+     * A tool call was refused before the tool ran: no such tool, arguments that are not a JSON object or violate the
+     * tool's parameter schema, or a tool whose own schema is not valid. Properties: agent, tool, call.id, error.
+     */
+    public static final String TOOL_REFUSED = "aios/tool/REFUSED";
+    /**
+     * A tool call did not finish within the tool's timeout (it was interrupted), or found no free slot within it.
+     * Properties: agent, tool, call.id, timeout.ms, error.
+     */
+    public static final String TOOL_TIMED_OUT = "aios/tool/TIMED_OUT";
+
     /** Syscall id (Long). */
     public static final String ID = "syscall.id";
     /** Agent name (String). */
@@ -110,6 +128,15 @@ public final class KernelEvents {
     public static final String MOVED = "moved";
     /** Microseconds dispatch was paused for a switch (Long). */
     public static final String PAUSE = "pause.us";
+
+    /** A tool's name (String), on aios/tool/* events. */
+    public static final String TOOL = "tool";
+    /** A tool call's id within its query (String), on aios/tool/* events. */
+    public static final String CALL_ID = "call.id";
+    /** Microseconds a tool call ran (Long). */
+    public static final String DURATION = "duration.us";
+    /** A tool's timeout in milliseconds (Long). */
+    public static final String TIMEOUT = "timeout.ms";
 
     /** Which limit, on LIMIT_EXCEEDED: tokens, syscalls, wall.time or memory.bytes (String). */
     public static final String LIMIT = "limit";
