@@ -6,6 +6,7 @@ import aios.kernel.api.syscall.ToolCall;
 import aios.kernel.api.syscall.ToolQuery;
 import aios.kernel.api.syscall.ToolResult;
 import aios.kernel.api.tool.ToolDescriptor;
+import aios.text.TextTable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
