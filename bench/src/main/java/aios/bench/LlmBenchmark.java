@@ -7,6 +7,7 @@ import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.Message;
 import aios.kernel.api.syscall.Sampling;
 import aios.kernel.api.syscall.Scheduling;
+import aios.text.TextTable;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,7 +267,7 @@ public final class LlmBenchmark {
         sb.append("model ").append(r.get("model")).append(", prompt \"").append(prompt).append("\" (")
                 .append(r.get("prompt_tokens")).append(" tokens with BOS), up to ").append(r.get("tokens"))
                 .append(" tokens greedy, median of ").append(r.get("runs")).append(" runs\n\n");
-        Table t = new Table("engine", "prompt tok/s", "gen tok/s", "tokens generated", "same text");
+        TextTable t = new TextTable("engine", "prompt tok/s", "gen tok/s", "tokens generated", "same text").blank("");
         t.row("aios local", r.get("prompt_tok_s"), r.get("gen_tok_s"), r.get("generated"), "");
         r.forEach((k, v) -> {
             if (k.matches("llamacpp_\\d+t_gen_tok_s")) {

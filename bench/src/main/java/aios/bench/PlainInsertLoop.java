@@ -17,7 +17,7 @@ import org.sqlite.SQLiteConfig;
 /**
  * The machine's limit for what the storage manager writes: rows already made, inserted with plain JDBC into tables
  * of the storage database's shape (its own statements: indexes, full-text index and triggers included) in a database
- * file of its own, with the storage manager's settings — WAL, {@code synchronous=FULL}, foreign keys on, write
+ * file of its own, with the storage manager's settings — WAL, {@code synchronous=FULL}, the same checkpoint size, foreign keys on, write
  * transactions that take the lock at BEGIN. No queue, no thread hand-off, no conversion: only what SQLite must do.
  */
 final class PlainInsertLoop implements AutoCloseable {
@@ -34,8 +34,11 @@ final class PlainInsertLoop implements AutoCloseable {
         this.connection = connection;
     }
 
-    /** Creates {@code file} anew (removing an old one) with the statements {@code ddl}. */
-    static PlainInsertLoop create(Path file, List<String> ddl) throws SQLException, IOException {
+    /**
+     * Creates {@code file} anew (removing an old one) with the statements {@code ddl}, checkpointing its WAL at
+     * {@code checkpointPages} pages as the storage manager does.
+     */
+    static PlainInsertLoop create(Path file, List<String> ddl, int checkpointPages) throws SQLException, IOException {
         delete(file);
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -44,6 +47,7 @@ final class PlainInsertLoop implements AutoCloseable {
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint = " + checkpointPages);
             for (String statement : ddl) {
                 s.execute(statement);
             }

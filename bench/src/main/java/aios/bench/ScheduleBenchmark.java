@@ -5,6 +5,7 @@ import aios.kernel.api.QueueInfo;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.scheduling.SchedulingPolicy;
 import aios.kernel.api.syscall.Resource;
+import aios.text.TextTable;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -212,8 +213,8 @@ public final class ScheduleBenchmark {
     }
 
     private static String table(List<Map<String, Object>> results) {
-        Table t = new Table("POLICY", "RUN", "MEAN TA ms", "P50", "P95", "P99", "MEAN WAIT", "MISSES", "JAIN",
-                "MAKESPAN ms", "RATIO", "REJECTED", "FAILED", "LATE µs mean/max");
+        TextTable t = new TextTable("POLICY", "RUN", "MEAN TA ms", "P50", "P95", "P99", "MEAN WAIT", "MISSES", "JAIN",
+                "MAKESPAN ms", "RATIO", "REJECTED", "FAILED", "LATE µs mean/max").blank("");
         for (Map<String, Object> r : results) {
             t.row(r.get("policy"), "measured", ms(r.get("mean_turnaround_ms")), ms(r.get("p50_turnaround_ms")),
                     ms(r.get("p95_turnaround_ms")), ms(r.get("p99_turnaround_ms")), ms(r.get("mean_wait_ms")),

@@ -115,7 +115,7 @@ public final class StorageBenchmark {
         r.put("rounds", rounds);
         try (StoredEvents stored = StoredEvents.open(awaitFile(settings.database()))) {
             r.putAll(events(stored, settings, events - events % 3, rounds));
-            r.putAll(memory(stored, notes, agents, window, gets, queries, rounds));
+            r.putAll(memory(stored, settings, notes, agents, window, gets, queries, rounds));
         }
         r.put("database_mb", round(megabytes(settings.database()), 1));
         return json ? KernelBenchmark.toJson(r) : KernelBenchmark.toTable(r).stripTrailing();
@@ -133,8 +133,8 @@ public final class StorageBenchmark {
         List<Double> limit = new ArrayList<>();
         List<Double> limitEventsOnly = new ArrayList<>();
         boolean durable = false;
-        try (PlainInsertLoop withHistory = PlainInsertLoop.create(full, ddl);
-             PlainInsertLoop alone = PlainInsertLoop.create(eventsOnly, ddl)) {
+        try (PlainInsertLoop withHistory = PlainInsertLoop.create(full, ddl, settings.checkpointPages());
+             PlainInsertLoop alone = PlainInsertLoop.create(eventsOnly, ddl, settings.checkpointPages())) {
             // warm-up, not counted: the collector's first event also tells that it is there
             int warm = (int) Math.min(n, 30_000);
             progress("warming up: %d events through the collector and the plain loop", warm);
@@ -200,10 +200,11 @@ public final class StorageBenchmark {
                     while (i - persisted.get() > EVENTS_IN_FLIGHT) {
                         LockSupport.parkNanos(200_000);
                     }
-                    eventAdmin.postEvent(stream.event(i));
+                    // as the kernel: a finished syscall goes to the task history first, then its event
                     if (recorder != null && SyscallEvents.finishes(i)) {
                         recorder.record(stream.finished(i), SyscallEvents.PRIORITY, acknowledged::increment);
                     }
+                    eventAdmin.postEvent(stream.event(i, recorder != null));
                 }
             } catch (RuntimeException e) {
                 failed.set(e);
@@ -287,8 +288,8 @@ public final class StorageBenchmark {
 
     // ---------------------------------------------------------------- memory
 
-    private Map<String, Object> memory(StoredEvents stored, int notes, int agents, int window, int gets, int queries,
-                                       int rounds) throws Exception {
+    private Map<String, Object> memory(StoredEvents stored, StorageSettings settings, int notes, int agents,
+                                       int window, int gets, int queries, int rounds) throws Exception {
         List<String> names = new ArrayList<>();
         for (int a = 0; a < agents; a++) {
             names.add(kernel.register(MEMORY_AGENT + a).name());
@@ -310,7 +311,8 @@ public final class StorageBenchmark {
             int plain = Math.min(notes, PLAIN_NOTES);
             double limitAdds;
             try (PlainInsertLoop loop = PlainInsertLoop.create(
-                    stored.file().resolveSibling("bench-limit-notes.db"), stored.schema(NOTE_TABLES))) {
+                    stored.file().resolveSibling("bench-limit-notes.db"), stored.schema(NOTE_TABLES),
+                    settings.checkpointPages())) {
                 limitAdds = plain * 1e9 / loop.addNotes(List.of(contents).subList(0, plain),
                         Map.of("source", SOURCES.getFirst()));
             }

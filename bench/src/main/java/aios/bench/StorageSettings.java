@@ -21,12 +21,14 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  *
  * @param database the database file, absolute
  * @param batch the collector's most events per transaction ({@code collector.batch})
+ * @param checkpointPages the WAL's size in pages at which a commit checkpoints it ({@code wal.autocheckpoint.pages})
  */
-record StorageSettings(Path database, int batch) {
+record StorageSettings(Path database, int batch, int checkpointPages) {
 
     static final String PID = "aios.storage";
     private static final String PATH = "path";
     private static final String BATCH = "collector.batch";
+    private static final String CHECKPOINT = "wal.autocheckpoint.pages";
 
     static StorageSettings of(BundleContext context, ConfigurationAdmin configurations, MetaTypeService metatype)
             throws IOException, InvalidSyntaxException {
@@ -39,6 +41,7 @@ record StorageSettings(Path database, int batch) {
         }
         String path = value(configured, ocd, PATH);
         String batch = value(configured, ocd, BATCH);
+        String checkpoint = value(configured, ocd, CHECKPOINT);
         Path file;
         if (path.isBlank()) {
             // the storage manager's rule for an empty path: storage.db in the kernel's data directory
@@ -47,10 +50,14 @@ record StorageSettings(Path database, int batch) {
         } else {
             file = Path.of(path);
         }
+        return new StorageSettings(file.toAbsolutePath(), number(BATCH, batch), number(CHECKPOINT, checkpoint));
+    }
+
+    private static int number(String key, String value) {
         try {
-            return new StorageSettings(file.toAbsolutePath(), Integer.parseInt(batch.strip()));
+            return Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException(BATCH + " of " + PID + " is '" + batch + "', not a number: fix the "
+            throw new IllegalStateException(key + " of " + PID + " is '" + value + "', not a number: fix the "
                     + "configuration (conf/" + PID + ".cfg)", e);
         }
     }

@@ -57,7 +57,11 @@ final class SyscallEvents {
         return i % 3 == 2;
     }
 
-    Event event(long i) {
+    /**
+     * Event {@code i}; with {@code recorded}, a COMPLETED event says, as the kernel's does, that its syscall was
+     * handed to the task history.
+     */
+    Event event(long i, boolean recorded) {
         Values v = values(first + i / 3);
         Map<String, Object> p = new HashMap<>(16);
         p.put(KernelEvents.ID, v.id());
@@ -78,6 +82,9 @@ final class SyscallEvents {
         }
         p.put(KernelEvents.END, v.end());
         p.put(KernelEvents.TURNAROUND, v.end() - v.arrival());
+        if (recorded) {
+            p.put(KernelEvents.RECORDED, Boolean.TRUE);
+        }
         return new Event(KernelEvents.COMPLETED, p);
     }
 

@@ -17,12 +17,14 @@ class SyscallEventsTest {
     void eachSyscallIsSubmittedStartedAndCompletedInOrderWithTheKernelsProperties() {
         SyscallEvents stream = new SyscallEvents(100, 7, 1_000_000);
         for (long s = 0; s < 1_000; s++) {
-            Event submitted = stream.event(3 * s);
-            Event started = stream.event(3 * s + 1);
-            Event completed = stream.event(3 * s + 2);
+            Event submitted = stream.event(3 * s, true);
+            Event started = stream.event(3 * s + 1, true);
+            Event completed = stream.event(3 * s + 2, true);
             assertEquals(KernelEvents.SUBMITTED, submitted.getTopic());
             assertEquals(KernelEvents.STARTED, started.getTopic());
             assertEquals(KernelEvents.COMPLETED, completed.getTopic());
+            assertEquals(Boolean.TRUE, completed.getProperty(KernelEvents.RECORDED));
+            assertEquals(null, started.getProperty(KernelEvents.RECORDED));
             for (Event e : new Event[] {submitted, started, completed}) {
                 assertEquals(100 + s, e.getProperty(KernelEvents.ID));
                 assertEquals(SyscallEvents.AGENT_PREFIX + (100 + s) % 7, e.getProperty(KernelEvents.AGENT));
@@ -62,7 +64,7 @@ class SyscallEventsTest {
         SyscallEvents a = new SyscallEvents(5, 3, 42);
         SyscallEvents b = new SyscallEvents(5, 3, 42);
         for (long i = 0; i < 300; i++) {
-            assertEquals(a.event(i), b.event(i));
+            assertEquals(a.event(i, false), b.event(i, false));
         }
     }
 }

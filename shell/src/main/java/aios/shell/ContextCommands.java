@@ -7,6 +7,7 @@ import aios.kernel.api.context.ResourceLimits;
 import aios.kernel.api.context.ResourceUsage;
 import aios.kernel.api.context.RestoredContext;
 import aios.kernel.api.syscall.Message;
+import aios.text.TextTable;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -41,7 +42,7 @@ public final class ContextCommands {
         if (all.isEmpty()) {
             return "no agents registered (aios:register NAME registers one)\n";
         }
-        Table t = new Table("AGENT", "SYSCALLS", "TOKENS", "WALL", "MEMORY", "MESSAGES", "SNAPSHOTS");
+        TextTable t = new TextTable("AGENT", "SYSCALLS", "TOKENS", "WALL", "MEMORY", "MESSAGES", "SNAPSHOTS");
         for (AgentContext c : all) {
             ResourceUsage u = c.usage();
             ResourceLimits l = c.limits();
@@ -60,7 +61,7 @@ public final class ContextCommands {
         ResourceUsage u = c.usage();
         ResourceLimits l = c.limits();
         StringBuilder out = new StringBuilder();
-        out.append(new Table("AGENT " + agent, "USED", "LIMIT")
+        out.append(new TextTable("AGENT " + agent, "USED", "LIMIT")
                 .row("syscalls", u.syscalls(), limit(l.syscalls()))
                 .row("tokens generated", u.generatedTokens(), limit(l.tokens()))
                 .row("prompt tokens", u.promptTokens(), "")
@@ -136,7 +137,7 @@ public final class ContextCommands {
         if (snapshots.isEmpty()) {
             return "no snapshots (ctx:snapshot " + agent + " saves one)\n";
         }
-        Table t = new Table("SNAPSHOT", "TAKEN", "BYTES", "MESSAGES", "GENERATIONS");
+        TextTable t = new TextTable("SNAPSHOT", "TAKEN", "BYTES", "MESSAGES", "GENERATIONS");
         for (ContextSnapshot s : snapshots) {
             t.row(s.id(), TIME.format(s.created()), s.bytes(), s.messages(), s.generations());
         }

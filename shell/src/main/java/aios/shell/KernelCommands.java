@@ -6,6 +6,7 @@ import aios.kernel.api.QueueInfo;
 import aios.kernel.api.SyscallInfo;
 import aios.kernel.api.Timings;
 import aios.kernel.api.syscall.Resource;
+import aios.text.TextTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -43,7 +44,7 @@ public final class KernelCommands {
 
     @Descriptor("list the registered agents and their syscall counts")
     public String ps() {
-        Table t = new Table("AGENT", "REGISTERED", "SUBMITTED", "ACTIVE", "COMPLETED", "FAILED");
+        TextTable t = new TextTable("AGENT", "REGISTERED", "SUBMITTED", "ACTIVE", "COMPLETED", "FAILED");
         for (AgentInfo a : kernel.agents()) {
             t.row(a.name(), TIME.format(a.registered()), a.submitted(), a.active(), a.completed(), a.failed());
         }
@@ -67,7 +68,7 @@ public final class KernelCommands {
     @Descriptor("show every resource queue: policy, waiting, running, completed, mean waiting time, workers (count,"
             + " thread kind, the CPUs they are pinned to)")
     public String queues() {
-        Table t = new Table("QUEUE", "POLICY", "WAITING", "RUNNING", "COMPLETED", "FAILED", "LATE", "MEAN WAIT",
+        TextTable t = new TextTable("QUEUE", "POLICY", "WAITING", "RUNNING", "COMPLETED", "FAILED", "LATE", "MEAN WAIT",
                 "WORKERS", "CAPACITY");
         StringBuilder unpinned = new StringBuilder();
         for (QueueInfo q : kernel.queues()) {
@@ -93,11 +94,11 @@ public final class KernelCommands {
     @Descriptor("list the installed scheduling policies and which queue runs which")
     public String policy() {
         StringBuilder sb = new StringBuilder();
-        Table installed = new Table("POLICY", "DESCRIPTION");
+        TextTable installed = new TextTable("POLICY", "DESCRIPTION");
         kernel.policies().forEach((name, description) -> installed.row(name, description));
         sb.append(installed);
         sb.append('\n');
-        Table queues = new Table("QUEUE", "POLICY");
+        TextTable queues = new TextTable("QUEUE", "POLICY");
         for (QueueInfo q : kernel.queues()) {
             queues.row(q.resource().id(), policyOf(q));
         }
@@ -136,7 +137,7 @@ public final class KernelCommands {
         SyscallInfo s = kernel.status(id).orElseThrow(() -> new IllegalArgumentException("no syscall " + id
                 + " is known: it never existed or is older than the kernel keeps (history.retained)"));
         Timings t = s.timings();
-        Table table = new Table("FIELD", "VALUE");
+        TextTable table = new TextTable("FIELD", "VALUE");
         table.row("id", s.id()).row("agent", s.agent()).row("kind", s.kind()).row("status", s.status())
                 .row("policy", s.policy()).row("arrival", instant(t.arrival())).row("start", instant(t.start()))
                 .row("end", instant(t.end())).row("waiting", duration(t.waiting()))

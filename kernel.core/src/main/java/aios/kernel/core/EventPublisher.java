@@ -230,6 +230,9 @@ final class EventPublisher {
             if (t.error != null) {
                 p.with(KernelEvents.ERROR, t.error);
             }
+            if (t.recorded) {
+                p.with(KernelEvents.RECORDED, Boolean.TRUE);
+            }
         }
         if (topic.equals(KernelEvents.DEADLINE_MISSED)) {
             p.with(KernelEvents.DEADLINE, clock.toEpochMicros(t.deadlineNanos))

@@ -30,8 +30,8 @@ import aios.kernel.api.syscall.SyscallResult;
 import aios.kernel.api.syscall.ToolCall;
 import aios.kernel.api.syscall.ToolQuery;
 import aios.kernel.api.syscall.ToolResult;
-import aios.kernel.api.tool.ToolInvocation;
-import aios.kernel.api.tool.ToolService;
+import aios.kernel.api.tool.ToolDescriptor;
+import aios.kernel.api.tool.ToolManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,7 +126,7 @@ public final class KernelRouter implements Kernel {
     /** Syscalls handed to the history recorder whose handles it has not completed yet. */
     private final Set<Acknowledgment> unacknowledged = new java.util.HashSet<>(); // guarded by itself
     private final CopyOnWriteArrayList<Ranked<LlmBackend>> llms = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
+    private volatile ToolManager toolManager;
     private volatile ConfigurationAdmin configAdmin;
 
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
@@ -891,6 +890,7 @@ public final class KernelRouter implements Kernel {
         }
         try {
             recorder.record(FinishedSyscall.of(t).info(clock), t.priority(), ack);
+            t.recorded = true; // before the finished event is queued, which publishes it
         } catch (RuntimeException e) {
             Logger l = log;
             if (l != null) {
@@ -992,25 +992,28 @@ public final class KernelRouter implements Kernel {
         };
     }
 
+    /**
+     * Runs a tool syscall's calls in order through the tool manager, which checks their arguments and applies each
+     * tool's parallelism limit and timeout; one outcome per call. A manager that went away since submit fails the
+     * calls left with an outcome naming it.
+     */
     private ToolResult runTools(ToolQuery q) throws InterruptedException {
         List<ToolResult.Outcome> outcomes = new ArrayList<>(q.calls().size());
         int i = 0;
         for (ToolCall c : q.calls()) {
             String callId = c.id() == null ? String.valueOf(i) : c.id();
             i++;
-            ToolService tool = tools.get(c.name());
-            if (tool == null) {
-                outcomes.add(new ToolResult.Outcome(callId, c.name(), false, null, noTool(c.name())));
+            ToolManager tm = toolManager;
+            if (tm == null) {
+                outcomes.add(ToolResult.Outcome.failure(callId, c.name(), noToolManager()));
                 continue;
             }
             try {
-                outcomes.add(new ToolResult.Outcome(callId, c.name(), true,
-                        tool.invoke(new ToolInvocation(q.agent(), callId, c.arguments())), null));
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                outcomes.add(new ToolResult.Outcome(callId, c.name(), false, null,
-                        "tool " + c.name() + " failed: " + describe(e)));
+                outcomes.add(tm.call(q.agent(), callId, c));
+            } catch (RuntimeException e) {
+                // the manager's contract is an outcome for every call; one that throws must not fail the others
+                outcomes.add(ToolResult.Outcome.failure(callId, c.name(), "tool " + c.name()
+                        + " could not be run: the tool manager failed: " + describe(e)));
             }
         }
         return new ToolResult(outcomes);
@@ -1022,8 +1025,7 @@ public final class KernelRouter implements Kernel {
             case LlmQuery q -> backendFor(q) == null ? noBackend(q) : null;
             case MemoryQuery q -> memory == null ? noMemory() : null;
             case StorageQuery q -> storage == null ? noStorage() : null;
-            case ToolQuery q -> q.calls().stream().map(ToolCall::name).filter(n -> !tools.containsKey(n)).findFirst()
-                    .map(this::noTool).orElse(null);
+            case ToolQuery q -> missingTool(q);
         };
     }
 
@@ -1053,9 +1055,26 @@ public final class KernelRouter implements Kernel {
         return "no storage manager is installed: install manager.storage (drop its bundle into bundles/)";
     }
 
-    private String noTool(String name) {
-        return "no tool named '" + name + "' is installed" + (tools.isEmpty() ? "" : " (installed: "
-                + String.join(", ", new TreeSet<>(tools.keySet())) + ")");
+    private static String noToolManager() {
+        return "no tool manager is installed: install manager.tool (drop its bundle into bundles/)";
+    }
+
+    /** Why a tool syscall cannot run: no tool manager, or the first call naming a tool that is not installed. */
+    private String missingTool(ToolQuery q) {
+        ToolManager tm = toolManager;
+        if (tm == null) {
+            return noToolManager();
+        }
+        for (ToolCall c : q.calls()) {
+            if (tm.tool(c.name()).isEmpty()) {
+                List<ToolDescriptor> installed = tm.tools();
+                return "no tool named '" + c.name() + "' is installed: " + (installed.isEmpty()
+                        ? "no tool is installed; drop a tool bundle into bundles/"
+                        : "installed are " + installed.stream().map(ToolDescriptor::name)
+                                .collect(Collectors.joining(", ")));
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- policies
@@ -1311,16 +1330,15 @@ public final class KernelRouter implements Kernel {
         llms.removeIf(r -> r.service() == backend);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeTool")
-    void addTool(ToolService tool) {
-        ToolService previous = tools.putIfAbsent(tool.name(), tool);
-        if (previous != null && previous != tool) {
-            warn("two tools are named '{}'; the first installed one stays in use", tool.name());
-        }
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setToolManager(ToolManager m) {
+        this.toolManager = m;
     }
 
-    void removeTool(ToolService tool) {
-        tools.remove(tool.name(), tool);
+    void unsetToolManager(ToolManager m) {
+        if (this.toolManager == m) {
+            this.toolManager = null;
+        }
     }
 }

@@ -50,6 +50,8 @@ final class KernelTask implements Task, SyscallHandle {
     /** The policy that handed the task to a worker. */
     volatile String policy;
     volatile String error;
+    /** Handed to the task history before its acknowledgment: its finished event says so. */
+    volatile boolean recorded;
     /** Set by cancel while the task runs: the worker reports it cancelled, whatever the service returned. */
     volatile boolean cancelRequested;
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import aios.kernel.api.SyscallHandle;
 import aios.kernel.api.SyscallInfo;
 import aios.kernel.api.SyscallStatus;
+import aios.kernel.api.event.KernelEvents;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.storage.SyscallHistory;
 import aios.kernel.api.syscall.LlmQuery;
@@ -147,6 +148,27 @@ class DurableAcknowledgmentTest {
         running.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(List.of(SyscallStatus.COMPLETED, SyscallStatus.FAILED, SyscallStatus.CANCELLED),
                 history.durable.stream().map(SyscallInfo::status).sorted().toList());
+    }
+
+    @Test
+    void theFinishedEventSaysWhetherTheSyscallWentToTheHistory() throws Exception {
+        // a history written from events writes the rows of the syscalls that did not (no recorder was installed)
+        TestKernels.EventRecorder events = new TestKernels.EventRecorder();
+        kernel = TestKernels.start(Map.of("llm.workers", 1), events);
+        kernel.addLlmBackend(null, new TestKernels.EchoBackend());
+        kernel.register("a");
+        kernel.submit(LlmQuery.chat("a", "before")).result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HeldHistory history = new HeldHistory();
+        kernel.setSyscallHistory(history);
+        SyscallHandle h = kernel.submit(LlmQuery.chat("a", "after"));
+        awaitFinished(h);
+        history.flush();
+        h.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        List<org.osgi.service.event.Event> completed = events.topic(KernelEvents.COMPLETED, 2);
+        assertEquals(2, completed.size());
+        assertEquals(null, completed.get(0).getProperty(KernelEvents.RECORDED));
+        assertEquals(Boolean.TRUE, completed.get(1).getProperty(KernelEvents.RECORDED));
     }
 
     @Test

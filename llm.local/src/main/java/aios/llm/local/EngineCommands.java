@@ -5,6 +5,7 @@ import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.Message;
 import aios.kernel.api.syscall.Sampling;
 import aios.kernel.api.syscall.Scheduling;
+import aios.text.TextTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,15 +40,9 @@ public final class EngineCommands {
             return why + "\n";
         }
         List<LocalBackend.ModelInfo> models = backend.catalogue();
-        int name = "MODEL".length();
-        int chat = "CHAT TEMPLATE".length();
-        for (LocalBackend.ModelInfo m : models) {
-            name = Math.max(name, m.name().length());
-            chat = Math.max(chat, m.chatTemplate().length());
-        }
-        String row = "%-" + name + "s  %-" + chat + "s  %s%n";
-        StringBuilder out = new StringBuilder(String.format(row, "MODEL", "CHAT TEMPLATE", "FILE"));
-        models.forEach(m -> out.append(String.format(row, m.name(), m.chatTemplate(), m.file())));
+        TextTable t = new TextTable("MODEL", "CHAT TEMPLATE", "FILE");
+        models.forEach(m -> t.row(m.name(), m.chatTemplate(), m.file()));
+        StringBuilder out = new StringBuilder(t.toString());
         return out.append("arithmetic: ").append(LlamaModel.defaultArithmetic()).append('\n').toString();
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import aios.text.TextTable;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -78,7 +79,7 @@ public final class AccessCommands {
         if (sources.isEmpty()) {
             out.append("no permission: every syscall of this agent is refused\n");
         } else {
-            Table t = new Table("PERMISSION", "FROM");
+            TextTable t = new TextTable("PERMISSION", "FROM");
             sources.forEach((p, from) -> t.row(p, String.join(", ", from)));
             out.append(t);
         }
@@ -92,7 +93,7 @@ public final class AccessCommands {
     @Descriptor("every agent with grants of its own, and the registered agents that have the default")
     public String ls() {
         AccessList list = access.accessList();
-        Table t = new Table("AGENT", "GROUPS", "OWN GRANTS");
+        TextTable t = new TextTable("AGENT", "GROUPS", "OWN GRANTS");
         for (AccessList.Grants g : list.agents()) {
             t.row(g.agent(), g.groups().isEmpty() ? "none" : String.join(", ", g.groups()),
                     g.permissions().isEmpty() ? "none" : AccessList.texts(g.permissions()));
@@ -103,7 +104,7 @@ public final class AccessCommands {
     @Descriptor("the privilege groups, their permissions and members")
     public String groups() {
         AccessList list = access.accessList();
-        Table t = new Table("GROUP", "PERMISSIONS", "MEMBERS");
+        TextTable t = new TextTable("GROUP", "PERMISSIONS", "MEMBERS");
         for (AccessList.Group g : list.groups()) {
             List<String> members = list.members(g.name());
             String who = (g.name().equals(AccessList.DEFAULT_GROUP) ? "agents without grants of their own"
@@ -120,7 +121,7 @@ public final class AccessCommands {
             return "no syscall waits for approval\n";
         }
         Instant now = Instant.now();
-        Table t = new Table("ID", "AGENT", "KIND", "WAITING", "DENIED IN", "WHAT");
+        TextTable t = new TextTable("ID", "AGENT", "KIND", "WAITING", "DENIED IN", "WHAT");
         for (PendingApprovals.Approval a : all) {
             t.row(a.id(), a.agent(), a.kind(), Durations.text(Duration.between(a.requested(), now)),
                     Durations.text(Duration.between(now, a.expires())), a.what());
@@ -163,7 +164,7 @@ public final class AccessCommands {
                 if (all.isEmpty()) {
                     return "no API token (create one with acl:token create AGENT or acl:token create --operator)\n";
                 }
-                Table t = new Table("ID", "FOR", "CREATED");
+                TextTable t = new TextTable("ID", "FOR", "CREATED");
                 all.forEach(i -> t.row(i.id(), i.principal(), i.created()));
                 return t.toString();
             }

@@ -10,7 +10,8 @@ import aios.kernel.api.storage.StorageManager;
 import aios.kernel.api.syscall.StorageOperation;
 import aios.kernel.api.syscall.StorageQuery;
 import aios.kernel.api.syscall.Syscall;
-import aios.kernel.api.tool.ToolService;
+import aios.kernel.api.tool.ToolDescriptor;
+import aios.kernel.api.tool.ToolManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
@@ -39,7 +39,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The access manager: the kernel's {@link AccessPolicy} by the {@link AccessList} and {@link AccessRules}, the
- * {@link PendingApprovals} of irreversible operations, and the {@link Tokens} service.
+ * {@link PendingApprovals} of irreversible operations, and the {@link Tokens} service. Whether a tool is reversible
+ * it learns from the {@link ToolManager}; whether a write overwrites a file, from the {@link StorageManager}.
  *
  * <p>{@link #check} reads an immutable access list and answers at once; whatever needs an operator or a look at the
  * storage (does a write overwrite a file?) is answered pending, and decided on other threads.
@@ -68,7 +69,10 @@ public final class AccessManager implements AccessPolicy, Tokens {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile StorageManager storage;
 
-    private final ConcurrentHashMap<String, ToolService> tools = new ConcurrentHashMap<>();
+    /** Which tools are installed and whether each is reversible. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ToolManager tools;
     private final Object changes = new Object();
     private Predicate<String> registered;
     private String data;
@@ -214,9 +218,10 @@ public final class AccessManager implements AccessPolicy, Tokens {
         };
     }
 
+    /** A tool that is not installed (or no tool manager) counts as irreversible: nobody can say it is not. */
     private boolean irreversibleTool(String name) {
-        ToolService t = tools.get(name);
-        return t == null || !t.reversible();
+        ToolManager tm = tools;
+        return tm == null || tm.tool(name).map(t -> !t.reversible()).orElse(true);
     }
 
     /**
@@ -389,7 +394,9 @@ public final class AccessManager implements AccessPolicy, Tokens {
 
     /** Installed tools that are not reversible, by name. */
     List<String> irreversibleTools() {
-        return tools.values().stream().filter(t -> !t.reversible()).map(ToolService::name).sorted().toList();
+        ToolManager tm = tools;
+        return tm == null ? List.of() : tm.tools().stream().filter(t -> !t.reversible()).map(ToolDescriptor::name)
+                .toList();
     }
 
     private void info(String format, Object... args) {
@@ -416,14 +423,5 @@ public final class AccessManager implements AccessPolicy, Tokens {
             }
         }
         return k;
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeTool")
-    void addTool(ToolService tool) {
-        tools.putIfAbsent(tool.name(), tool);
-    }
-
-    void removeTool(ToolService tool) {
-        tools.remove(tool.name(), tool);
     }
 }

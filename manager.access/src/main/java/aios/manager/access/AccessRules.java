@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  *   <li>Memory: note ids are looked up in the calling agent's own notes; no permission reaches another agent's.</li>
  *   <li>With {@code approve:irreversible}, irreversible operations wait for an operator: storage delete, rollback and
  *       a write over an existing file, memory remove and update, and a call of a tool that is not reversible
- *       ({@code ToolService.reversible()} false, or not installed).</li>
+ *       (its {@code ToolDescriptor.reversible()} false, or not installed).</li>
  * </ul>
  */
 final class AccessRules {

@@ -15,8 +15,9 @@ import aios.kernel.api.syscall.StorageQuery;
 import aios.kernel.api.syscall.StorageResult;
 import aios.kernel.api.syscall.ToolCall;
 import aios.kernel.api.syscall.ToolQuery;
-import aios.kernel.api.tool.ToolInvocation;
-import aios.kernel.api.tool.ToolService;
+import aios.kernel.api.syscall.ToolResult;
+import aios.kernel.api.tool.ToolDescriptor;
+import aios.kernel.api.tool.ToolManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,17 +61,27 @@ class AccessManagerTest {
         }
     }
 
-    record Tool(String name, boolean reversible) implements ToolService {
-        public String description() {
-            return "";
+    /** A tool manager that knows tools by name and reversibility, and runs none. */
+    record Tools(List<ToolDescriptor> tools) implements ToolManager {
+        static Tools of(String name, boolean reversible, Object... more) {
+            List<ToolDescriptor> all = new java.util.ArrayList<>();
+            all.add(descriptor(name, reversible));
+            for (int i = 0; i < more.length; i += 2) {
+                all.add(descriptor((String) more[i], (Boolean) more[i + 1]));
+            }
+            return new Tools(all);
         }
 
-        public String parameters() {
-            return "{}";
+        private static ToolDescriptor descriptor(String name, boolean reversible) {
+            return new ToolDescriptor(name, "", "{\"type\":\"object\"}", reversible, 1, Duration.ofSeconds(1));
         }
 
-        public String invoke(ToolInvocation i) {
-            return "";
+        public java.util.Optional<ToolDescriptor> tool(String name) {
+            return tools.stream().filter(t -> t.name().equals(name)).findFirst();
+        }
+
+        public ToolResult.Outcome call(String agent, String callId, ToolCall call) {
+            throw new AssertionError("the access manager runs no tool");
         }
     }
 
@@ -150,8 +161,7 @@ class AccessManagerTest {
     @Test
     void irreversibleTools_waitForApproval_reversibleOnesDoNot() throws Exception {
         start().grant("alice", List.of("approve:irreversible", "syscall:tool", "tool:*"));
-        access.addTool(new Tool("calc", true));
-        access.addTool(new Tool("rm", false));
+        access.tools = Tools.of("calc", true, "rm", false);
         assertTrue(access.check(new ToolQuery("alice", new ToolCall(null, "calc", "{}"))).allowed());
         AccessDecision rm = access.check(new ToolQuery("alice", new ToolCall(null, "rm", "{}")));
         assertTrue(rm.isPending());

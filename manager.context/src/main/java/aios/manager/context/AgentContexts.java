@@ -14,6 +14,7 @@ import aios.kernel.api.context.ResourceLimits;
 import aios.kernel.api.context.ResourceUsage;
 import aios.kernel.api.context.RestoredContext;
 import aios.kernel.api.event.KernelEvents;
+import aios.kernel.api.storage.ContextArchive;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.LlmResult;
 import aios.kernel.api.syscall.Message;
@@ -40,8 +41,11 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -68,6 +72,9 @@ public final class AgentContexts implements ContextManager {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile EventAdmin eventAdmin;
+    @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Logger log;
 
     @Activate
     public AgentContexts(BundleContext bundle, ContextConfig config) throws IOException {
@@ -75,6 +82,23 @@ public final class AgentContexts implements ContextManager {
         this.store = new SnapshotStore(config.directory().isBlank()
                 ? Path.of(data == null ? "data" : data).resolve("contexts") : Path.of(config.directory()));
         this.defaults = defaultsOf(config);
+    }
+
+    /** Snapshots move into the storage manager's database while it offers an archive. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetArchive")
+    void setArchive(ContextArchive archive) {
+        List<String> problems = store.useArchive(archive);
+        Logger l = log;
+        if (l != null && !problems.isEmpty()) {
+            l.error("{} snapshot files could not be moved into the storage manager's database and stay in {} "
+                    + "(listed and restorable only without the storage manager): {}", problems.size(),
+                    store.directory(), String.join("; ", problems));
+        }
+    }
+
+    void unsetArchive(ContextArchive archive) {
+        store.useArchive(null);
     }
 
     @Modified
@@ -238,7 +262,7 @@ public final class AgentContexts implements ContextManager {
             saved = store.save(file, bytes);
         } catch (IOException e) {
             throw new SyscallException("the snapshot of agent '" + agent + "' could not be written to "
-                    + store.directory() + ": " + e.getMessage());
+                    + store.where() + ": " + e.getMessage());
         }
         c.snapshotBytes.addAndGet(bytes.length);
         post(KernelEvents.CONTEXT_SAVED, Map.of(KernelEvents.AGENT, agent, KernelEvents.SNAPSHOT, saved.id(),
@@ -253,7 +277,7 @@ public final class AgentContexts implements ContextManager {
             loaded = store.load(agent, id);
         } catch (IOException e) {
             throw new UncheckedIOException("the snapshot of agent '" + agent + "' could not be read from "
-                    + store.directory() + ": " + e.getMessage(), e);
+                    + store.where() + ": " + e.getMessage(), e);
         }
         SnapshotFile file = loaded.file();
         kernel().register(agent);

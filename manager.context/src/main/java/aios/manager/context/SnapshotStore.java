@@ -2,6 +2,7 @@ package aios.manager.context;
 
 import aios.kernel.api.context.ContextSnapshot;
 import aios.kernel.api.context.ResourceLimits;
+import aios.kernel.api.storage.ContextArchive;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +27,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The context manager's files: {@code <directory>/<agent>/<id>.ctx} per snapshot, numbered from 1, and
- * {@code <directory>/limits.properties} for agents' own limits. Each file is written to a temporary name, forced
- * to disk and renamed, so a crash leaves the old file or the new one, never half of one. (When the storage manager
- * exists, snapshots move into its database.)
+ * Where the context manager keeps snapshots and agents' own limits. Snapshots go to the storage manager's {@link
+ * ContextArchive} while one is installed, and otherwise to files: {@code <directory>/<agent>/<id>.ctx}, numbered
+ * from 1. When an archive appears, the snapshot files move into it (keeping their numbers; one whose number the
+ * archive already has gets the next free one) and are deleted once stored. Limits are kept in
+ * {@code <directory>/limits.properties}. Each file is written to a temporary name, forced to disk and renamed, so a
+ * crash leaves the old file or the new one, never half of one.
  *
  * <p>Thread-safe: writes are serialised; listings are cached per agent.
  */
@@ -44,6 +48,7 @@ final class SnapshotStore {
     private final Path directory;
     private final ConcurrentHashMap<String, List<ContextSnapshot>> listings = new ConcurrentHashMap<>();
     private volatile Map<String, ResourceLimits> limits;
+    private volatile ContextArchive archive;
 
     SnapshotStore(Path directory) throws IOException {
         this.directory = directory.toAbsolutePath().normalize();
@@ -52,6 +57,50 @@ final class SnapshotStore {
 
     Path directory() {
         return directory;
+    }
+
+    /** Where snapshots are kept now, for messages. */
+    String where() {
+        return archive != null ? "the storage manager's database" : directory.toString();
+    }
+
+    /**
+     * Keeps snapshots in {@code to} from now on ({@code null}: in files again), moving the snapshot files into it.
+     *
+     * @return what could not be moved, one line per file (it stays a file, and is listed only while no archive is
+     *     installed)
+     */
+    synchronized List<String> useArchive(ContextArchive to) {
+        archive = to;
+        listings.clear();
+        List<String> problems = new ArrayList<>();
+        if (to == null || !Files.isDirectory(directory)) {
+            return problems;
+        }
+        try (Stream<Path> agents = Files.list(directory)) {
+            for (Path dir : (Iterable<Path>) agents::iterator) {
+                String agent = dir.getFileName().toString();
+                if (Files.isDirectory(dir) && AGENT.matcher(agent).matches()) {
+                    for (ContextSnapshot info : scanFiles(agent)) {
+                        Path file = dir.resolve(info.id() + ".ctx");
+                        try {
+                            byte[] bytes = Files.readAllBytes(file);
+                            SnapshotFile.decode(bytes, file.toString()); // a damaged file stays where it is
+                            if (!to.put(info, bytes)) {
+                                to.save(agent, info.created(), info.messages(), info.generations(), bytes);
+                            }
+                            Files.delete(file);
+                        } catch (IOException | RuntimeException e) {
+                            problems.add(file + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            problems.add(directory + ": " + e.getMessage());
+        }
+        listings.clear();
+        return problems;
     }
 
     /** The agent's snapshots, oldest first; none if it has none. */
@@ -66,6 +115,19 @@ final class SnapshotStore {
     synchronized ContextSnapshot save(SnapshotFile file, byte[] bytes) throws IOException {
         String agent = checkName(file.agent());
         List<ContextSnapshot> before = list(agent);
+        ContextArchive to = archive;
+        if (to != null) {
+            ContextSnapshot info;
+            try {
+                info = to.save(agent, file.created(), file.conversation().size(), file.generations().size(), bytes);
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            List<ContextSnapshot> after = new ArrayList<>(before);
+            after.add(info);
+            listings.put(agent, List.copyOf(after));
+            return info;
+        }
         long id = before.isEmpty() ? 1 : before.getLast().id() + 1;
         Path dir = Files.createDirectories(directory.resolve(agent));
         writeDurably(dir.resolve(id + ".ctx"), bytes);
@@ -85,23 +147,52 @@ final class SnapshotStore {
     Loaded load(String agent, Long id) throws IOException {
         List<ContextSnapshot> all = list(agent);
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("agent '" + agent + "' has no saved context in " + directory
+            throw new IllegalArgumentException("agent '" + agent + "' has no saved context in " + where()
                     + ": save one first with ctx:snapshot " + agent);
         }
         ContextSnapshot info = id == null ? all.getLast()
                 : all.stream().filter(s -> s.id() == id).findFirst().orElseThrow(() -> new IllegalArgumentException(
                         "agent '" + agent + "' has no snapshot " + id + "; it has " + all.stream()
                                 .map(s -> String.valueOf(s.id())).toList()));
-        Path path = directory.resolve(agent).resolve(info.id() + ".ctx");
-        SnapshotFile file = SnapshotFile.decode(Files.readAllBytes(path), path.toString());
+        ContextArchive from = archive;
+        String source;
+        byte[] bytes;
+        if (from != null) {
+            source = "snapshot " + info.id() + " of agent '" + agent + "' in the storage manager's database";
+            Optional<byte[]> read;
+            try {
+                read = from.read(agent, info.id());
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            bytes = read.orElseThrow(() -> new IllegalArgumentException(source + " is gone: list the snapshots "
+                    + "again with ctx:show " + agent));
+        } else {
+            Path path = directory.resolve(agent).resolve(info.id() + ".ctx");
+            source = path.toString();
+            bytes = Files.readAllBytes(path);
+        }
+        SnapshotFile file = SnapshotFile.decode(bytes, source);
         if (!file.agent().equals(agent)) {
-            throw new IllegalArgumentException(path + " holds the context of agent '" + file.agent() + "', not of '"
+            throw new IllegalArgumentException(source + " holds the context of agent '" + file.agent() + "', not of '"
                     + agent + "'");
         }
         return new Loaded(info, file);
     }
 
     private List<ContextSnapshot> scan(String agent) {
+        ContextArchive from = archive;
+        if (from != null) {
+            try {
+                return from.list(agent);
+            } catch (IllegalStateException e) {
+                throw new java.io.UncheckedIOException(new IOException(e.getMessage(), e));
+            }
+        }
+        return scanFiles(agent);
+    }
+
+    private List<ContextSnapshot> scanFiles(String agent) {
         Path dir = directory.resolve(agent);
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import aios.kernel.api.context.ContextSnapshot;
 import aios.kernel.api.context.ResourceLimits;
+import aios.kernel.api.storage.ContextArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +23,70 @@ class SnapshotStoreTest {
 
     @TempDir
     Path dir;
+
+    /** An archive in memory: stands for the storage manager's, which manager.storage tests on a real database. */
+    static final class MemoryArchive implements ContextArchive {
+        final Map<String, TreeMap<Long, byte[]>> bytes = new TreeMap<>();
+        final Map<String, TreeMap<Long, ContextSnapshot>> infos = new TreeMap<>();
+
+        @Override
+        public synchronized ContextSnapshot save(String agent, Instant created, int messages, int generations,
+                                                 byte[] data) {
+            TreeMap<Long, ContextSnapshot> own = infos.computeIfAbsent(agent, a -> new TreeMap<>());
+            ContextSnapshot s = new ContextSnapshot(agent, own.isEmpty() ? 1 : own.lastKey() + 1, created,
+                    data.length, messages, generations);
+            put(s, data);
+            return s;
+        }
+
+        @Override
+        public synchronized boolean put(ContextSnapshot s, byte[] data) {
+            if (infos.computeIfAbsent(s.agent(), a -> new TreeMap<>()).putIfAbsent(s.id(), s) != null) {
+                return false;
+            }
+            bytes.computeIfAbsent(s.agent(), a -> new TreeMap<>()).put(s.id(), data.clone());
+            return true;
+        }
+
+        @Override
+        public synchronized List<ContextSnapshot> list(String agent) {
+            return List.copyOf(infos.getOrDefault(agent, new TreeMap<>()).values());
+        }
+
+        @Override
+        public synchronized Optional<byte[]> read(String agent, long id) {
+            return Optional.ofNullable(bytes.getOrDefault(agent, new TreeMap<>()).get(id)).map(byte[]::clone);
+        }
+    }
+
+    @Test
+    void anArchiveTakesTheSnapshotFiles_keepingTheirNumbers_andTakesNewSnapshots() throws Exception {
+        SnapshotStore store = new SnapshotStore(dir);
+        SnapshotFile f = SnapshotFileTest.sample();
+        byte[] bytes = f.encode();
+        store.save(f, bytes);
+        store.save(f, bytes);
+        Files.write(dir.resolve("alice/2.ctx"), java.util.Arrays.copyOf(bytes, 10)); // damaged: stays a file
+        MemoryArchive archive = new MemoryArchive();
+        archive.put(new ContextSnapshot("alice", 1, Instant.EPOCH, 1, 0, 0), new byte[] {1}); // number 1 is taken
+
+        List<String> problems = store.useArchive(archive);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.getFirst().startsWith(dir.resolve("alice/2.ctx").toString()), problems.toString());
+        assertTrue(Files.exists(dir.resolve("alice/2.ctx")), "a file that could not move stays");
+        assertTrue(Files.notExists(dir.resolve("alice/1.ctx")), "a moved file is deleted");
+        assertEquals(List.of(1L, 2L), store.list("alice").stream().map(ContextSnapshot::id).toList(),
+                "the taken number 1 made the file's snapshot 2");
+        assertEquals(f.conversation(), store.load("alice", 2L).file().conversation());
+        assertEquals(3, store.save(f, bytes).id(), "new snapshots go to the archive");
+        assertEquals(3, archive.list("alice").size());
+        assertTrue(store.where().contains("storage manager"), store.where());
+
+        store.useArchive(null);
+        assertEquals(List.of(2L), store.list("alice").stream().map(ContextSnapshot::id).toList(),
+                "without the archive, the files are what there is");
+    }
 
     @Test
     void snapshotsAreNumberedFromOne_andFoundAgainByANewStore() throws Exception {

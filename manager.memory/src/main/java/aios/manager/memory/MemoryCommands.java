@@ -3,6 +3,7 @@ package aios.manager.memory;
 import aios.kernel.api.syscall.MemoryOperation;
 import aios.kernel.api.syscall.MemoryQuery;
 import aios.kernel.api.syscall.MemoryResult;
+import aios.text.TextTable;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class MemoryCommands {
     @Descriptor("memory per agent and in all: notes and bytes in memory and in the note store, quota use, evictions")
     public String stat() {
         MemoryUsage u = memories.usage();
-        Table t = new Table("AGENT", "IN MEMORY", "BYTES", "STORED", "STORED BYTES", "QUOTA", "QUOTA USED", "EVICTED",
+        TextTable t = new TextTable("AGENT", "IN MEMORY", "BYTES", "STORED", "STORED BYTES", "QUOTA", "QUOTA USED", "EVICTED",
                 "RELOADED");
         for (MemoryUsage.Agent a : u.agents()) {
             t.row(a.agent(), a.residentNotes(), a.residentBytes(), a.storedNotes(), a.storedBytes(),
@@ -65,7 +66,7 @@ public final class MemoryCommands {
         if (notes.isEmpty()) {
             return "agent '" + agent + "' has no memory notes\n";
         }
-        Table t = new Table("ID", "BYTES", "IN MEMORY", "UPDATED", "METADATA", "CONTENT");
+        TextTable t = new TextTable("ID", "BYTES", "IN MEMORY", "UPDATED", "METADATA", "CONTENT");
         for (AgentMemories.Listed l : notes) {
             t.row(l.note().id(), l.bytes(), l.resident() ? "yes" : "no", TIME.format(l.note().updated()),
                     metadata(l.note().metadata()), preview(l.note().content()));
@@ -90,7 +91,7 @@ public final class MemoryCommands {
         if (r.hits().isEmpty()) {
             return "no note of agent '" + agent + "' matches\n";
         }
-        Table t = new Table("SCORE", "ID", "METADATA", "CONTENT");
+        TextTable t = new TextTable("SCORE", "ID", "METADATA", "CONTENT");
         for (MemoryResult.Hit h : r.hits()) {
             t.row(String.format(Locale.ROOT, "%.3f", h.score()), h.id(), metadata(h.metadata()), preview(h.content()));
         }
@@ -122,39 +123,4 @@ public final class MemoryCommands {
         return line.length() <= PREVIEW ? line : line.substring(0, PREVIEW - 1) + "…";
     }
 
-    /** A plain-text table with left-aligned columns. */
-    private static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-
-        Table(String... header) {
-            rows.add(header);
-        }
-
-        void row(Object... cells) {
-            String[] r = new String[rows.get(0).length];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = String.valueOf(cells[i]);
-            }
-            rows.add(r);
-        }
-
-        @Override
-        public String toString() {
-            int[] width = new int[rows.get(0).length];
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    width[i] = Math.max(width[i], r[i].length());
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String[] r : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < r.length; i++) {
-                    line.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 2));
-                }
-                sb.append(line.toString().stripTrailing()).append('\n');
-            }
-            return sb.toString();
-        }
-    }
 }

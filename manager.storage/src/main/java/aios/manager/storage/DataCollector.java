@@ -36,7 +36,8 @@ import org.osgi.service.log.LoggerFactory;
  * <p>With {@code history.durable} (the default) the history rows come from {@link #record}, which the kernel calls
  * through {@link DurableHistory} before it acknowledges a syscall: they share the queue and the transactions with
  * the events (group commit), and each one's acknowledgment runs once its transaction has committed. Without it, the
- * rows come from the COMPLETED, FAILED and CANCELLED events, written after the acknowledgment.
+ * rows come from the COMPLETED, FAILED and CANCELLED events, written after the acknowledgment; so do the rows of
+ * syscalls the kernel finished while no task history was installed (their events lack {@code recorded}).
  *
  * <p>Backpressure: when the queue is full, {@link #handleEvent} waits for room, which slows Event Admin's delivery
  * and so the kernel's publisher, instead of dropping events. The wait is bounded ({@code collector.wait.ms}): a
@@ -167,8 +168,9 @@ public final class DataCollector implements EventHandler {
     @Override
     public void handleEvent(Event event) {
         Recorded r = record(event, Clock.micros());
-        if (durableHistory && r.history() != null) {
-            // the kernel recorded this syscall through record() already: one row per syscall
+        if (durableHistory && r.history() != null && Boolean.TRUE.equals(event.getProperty(KernelEvents.RECORDED))) {
+            // the kernel recorded this syscall through record() already: one row per syscall. One it did not record
+            // (no task history was installed yet, as while the bundles start) gets its row from the event
             r = new Recorded(r.topic(), r.timeUs(), r.agent(), r.syscall(), r.properties(), null);
         }
         admission.readLock().lock();
@@ -282,24 +284,18 @@ public final class DataCollector implements EventHandler {
 
     static Recorded record(Event e, long nowMicros) {
         String topic = e.getTopic();
-        Map<String, Object> props = new HashMap<>();
-        for (String name : e.getPropertyNames()) {
-            if (!name.equals(EventConstants.EVENT_TOPIC)) {
-                props.put(name, e.getProperty(name));
-            }
-        }
-        String agent = props.get(KernelEvents.AGENT) instanceof String s ? s : null;
-        Long syscall = longOf(props.get(KernelEvents.ID));
-        Long arrival = longOf(props.get(KernelEvents.ARRIVAL));
-        Long start = longOf(props.get(KernelEvents.START));
-        Long end = longOf(props.get(KernelEvents.END));
+        String agent = e.getProperty(KernelEvents.AGENT) instanceof String s ? s : null;
+        Long syscall = longOf(e.getProperty(KernelEvents.ID));
+        Long arrival = longOf(e.getProperty(KernelEvents.ARRIVAL));
+        Long start = longOf(e.getProperty(KernelEvents.START));
+        Long end = longOf(e.getProperty(KernelEvents.END));
         // a syscall step's own time; any other event's time of arrival here (or its event.timestamp)
         Long time = switch (topic) {
             case KernelEvents.SUBMITTED -> arrival;
             case KernelEvents.STARTED, KernelEvents.PREEMPTED -> start;
             case KernelEvents.COMPLETED, KernelEvents.FAILED, KernelEvents.CANCELLED, KernelEvents.DEADLINE_MISSED -> end;
             default -> {
-                Long ms = longOf(props.get(EventConstants.TIMESTAMP));
+                Long ms = longOf(e.getProperty(EventConstants.TIMESTAMP));
                 yield ms == null ? null : ms * 1000;
             }
         };
@@ -311,13 +307,14 @@ public final class DataCollector implements EventHandler {
             default -> null;
         };
         if (status != null && syscall != null && agent != null && arrival != null && end != null) {
-            history = new History(syscall, agent, string(props.get(KernelEvents.RESOURCE)),
-                    string(props.get(KernelEvents.KIND)), string(props.get(KernelEvents.POLICY)),
-                    props.get(KernelEvents.PRIORITY) instanceof Integer p ? p : null, status, arrival, start, end,
-                    longOf(props.get(KernelEvents.WAITING)), longOf(props.get(KernelEvents.TURNAROUND)),
-                    string(props.get(KernelEvents.ERROR)));
+            history = new History(syscall, agent, string(e.getProperty(KernelEvents.RESOURCE)),
+                    string(e.getProperty(KernelEvents.KIND)), string(e.getProperty(KernelEvents.POLICY)),
+                    e.getProperty(KernelEvents.PRIORITY) instanceof Integer p ? p : null, status, arrival, start, end,
+                    longOf(e.getProperty(KernelEvents.WAITING)), longOf(e.getProperty(KernelEvents.TURNAROUND)),
+                    string(e.getProperty(KernelEvents.ERROR)));
         }
-        return new Recorded(topic, time == null ? nowMicros : time, agent, syscall, JsonText.object(props), history);
+        String properties = JsonText.object(e.getPropertyNames(), EventConstants.EVENT_TOPIC, e::getProperty);
+        return new Recorded(topic, time == null ? nowMicros : time, agent, syscall, properties, history);
     }
 
     private static Long longOf(Object o) {
@@ -341,7 +338,7 @@ public final class DataCollector implements EventHandler {
                 continue;
             }
             queue.drainTo(rows, batch - 1);
-            stop = rows.remove(STOP);
+            stop = rows.removeIf(e -> e == STOP); // by identity: a record's equals compares every field
             if (stop) {
                 queue.drainTo(rows); // admission is closed: nothing can follow
             }

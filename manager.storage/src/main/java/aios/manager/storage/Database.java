@@ -45,6 +45,24 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** Statements to run, through {@link #write} or {@link #read}, for {@link #onBehalfOf}. */
+    interface Sql<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} for an agent's operation; a database error becomes an {@link IllegalStateException} that
+     * names the operation, the agent and the database file.
+     */
+    <T> T onBehalfOf(String agent, String what, Sql<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not " + what + " of agent '" + agent + "' in the storage database "
+                    + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC)
     private volatile Logger log;
@@ -55,6 +73,9 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private BlockingQueue<Connection> readers;
     private final List<Connection> all = new ArrayList<>();
+    /** The WAL's size, in pages, at which a commit also checkpoints it into the database file. */
+    private int checkpointPages = DEFAULT_CHECKPOINT_PAGES;
+    static final int DEFAULT_CHECKPOINT_PAGES = 10_000;
 
     /** For DS; tests use {@link #open}. */
     public Database() {
@@ -77,6 +98,7 @@ public final class Database implements AutoCloseable {
         Path path = config.path().isBlank() ? Path.of(data == null ? "data" : data).resolve("storage.db")
                 : Path.of(config.path());
         try {
+            checkpointPages = config.wal_autocheckpoint_pages();
             int was = start(path, config.busy_timeout_ms(), config.readers(), Schema.bundled());
             registration = bundle.registerService(Database.class, this, null);
             Logger l = log;
@@ -98,6 +120,10 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("busy.timeout.ms=" + busyTimeoutMs + " in " + PID
                     + " is not accepted: use milliseconds >= 0");
         }
+        if (checkpointPages < 1) {
+            throw new IllegalArgumentException("wal.autocheckpoint.pages=" + checkpointPages + " in " + PID
+                    + " is not accepted: use at least 1 (pages of the page size, 4096 bytes by default)");
+        }
         if (readerCount < 1) {
             throw new IllegalArgumentException("readers=" + readerCount + " in " + PID
                     + " is not accepted: use at least 1");
@@ -110,6 +136,11 @@ public final class Database implements AutoCloseable {
         }
         try {
             writer = connect(busyTimeoutMs, SQLiteConfig.TransactionMode.IMMEDIATE);
+            // Only the writer commits, so only its setting decides when the WAL is copied back. SQLite's default,
+            // 1,000 pages, copies the hot index pages back again and again under a stream of small transactions.
+            try (var st = writer.createStatement()) {
+                st.execute("PRAGMA wal_autocheckpoint = " + checkpointPages);
+            }
             int was = schema.apply(writer, file);
             readers = new ArrayBlockingQueue<>(readerCount);
             for (int i = 0; i < readerCount; i++) {

@@ -1,5 +1,6 @@
 package aios.manager.storage;
 
+import aios.text.TextTable;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -51,7 +51,7 @@ public final class SqliteNotes implements NoteStore {
         long now = Clock.micros();
         long created = note.created() == null ? now : Clock.micros(note.created());
         long updated = note.updated() == null ? now : Clock.micros(note.updated());
-        run("put note '" + note.id() + "'", note.agent(), () -> db.write(c -> {
+        db.onBehalfOf(note.agent(), "put note '" + note.id() + "'", () -> db.write(c -> {
             long row;
             try (PreparedStatement s = c.prepareStatement("INSERT INTO notes(agent, id, content, created_us, "
                     + "updated_us) VALUES (?, ?, ?, ?, ?) ON CONFLICT(agent, id) DO UPDATE SET content = "
@@ -87,7 +87,7 @@ public final class SqliteNotes implements NoteStore {
     @Override
     public Optional<Note> get(String agent, String id) {
         requireAgent(agent);
-        return run("get note '" + id + "'", agent, () -> db.read(c -> {
+        return db.onBehalfOf(agent, "get note '" + id + "'", () -> db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM notes n WHERE n.agent = ? "
                     + "AND n.id = ?")) {
                 s.setString(1, agent);
@@ -101,7 +101,7 @@ public final class SqliteNotes implements NoteStore {
     @Override
     public boolean remove(String agent, String id) {
         requireAgent(agent);
-        return run("remove note '" + id + "'", agent, () -> db.write(c -> {
+        return db.onBehalfOf(agent, "remove note '" + id + "'", () -> db.write(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM notes WHERE agent = ? AND id = ?")) {
                 s.setString(1, agent);
                 s.setString(2, id);
@@ -113,7 +113,7 @@ public final class SqliteNotes implements NoteStore {
     @Override
     public int removeAll(String agent) {
         requireAgent(agent);
-        return run("remove all notes", agent, () -> db.write(c -> {
+        return db.onBehalfOf(agent, "remove all notes", () -> db.write(c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM notes WHERE agent = ?")) {
                 s.setString(1, agent);
                 return s.executeUpdate();
@@ -136,7 +136,7 @@ public final class SqliteNotes implements NoteStore {
                     + "m.value = ?)");
         }
         sql.append(" ORDER BY bm25(notes_fts), n.updated_us DESC LIMIT ?");
-        return run("search notes", agent, () -> db.read(c -> {
+        return db.onBehalfOf(agent, "search notes", () -> db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 s.setString(i++, match);
@@ -157,7 +157,7 @@ public final class SqliteNotes implements NoteStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit " + limit + " must be at least 0");
         }
-        return run("list notes", agent, () -> db.read(c -> {
+        return db.onBehalfOf(agent, "list notes", () -> db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM notes n WHERE n.agent = ? "
                     + "ORDER BY n.updated_us DESC, n.row_id DESC LIMIT ?")) {
                 s.setString(1, agent);
@@ -200,19 +200,6 @@ public final class SqliteNotes implements NoteStore {
     private static void requireAgent(String agent) {
         if (agent == null || agent.isBlank()) {
             throw new IllegalArgumentException("agent name is missing: notes belong to an agent");
-        }
-    }
-
-    private interface Sql<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T run(String what, String agent, Sql<T> work) {
-        try {
-            return work.run();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not " + what + " of agent '" + agent + "' in the storage database "
-                    + db.file() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package aios.manager.storage;
 
 import aios.kernel.api.syscall.StorageOperation;
 import aios.kernel.api.syscall.StorageQuery;
+import aios.text.TextTable;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;

@@ -23,12 +23,21 @@ public @interface StorageConfig {
             description = "The largest file content an agent may write, in bytes of UTF-8")
     long file_max_bytes() default 10L << 20;
 
+    @AttributeDefinition(name = "wal.autocheckpoint.pages",
+            description = "The size of the write-ahead log, in database pages (4 KiB), at which a commit copies it "
+                    + "back into the database file. Larger: fewer, longer checkpoints and faster writing (each hot "
+                    + "index page is copied back once per checkpoint), at the cost of a larger -wal file and a "
+                    + "longer recovery after a crash", min = "1")
+    int wal_autocheckpoint_pages() default Database.DEFAULT_CHECKPOINT_PAGES;
+
     @AttributeDefinition(name = "collector.queue",
             description = "Events the collector holds before it makes Event Admin wait (backpressure)")
     int collector_queue() default 16_384;
 
-    @AttributeDefinition(name = "collector.batch", description = "Most events the collector writes in one transaction")
-    int collector_batch() default 1_024;
+    @AttributeDefinition(name = "collector.batch", description = "Most events the collector writes in one "
+            + "transaction. A transaction takes only what is queued, so it is this large only while the writer is "
+            + "behind; larger ones make each row cheaper but hold the database's one writer longer")
+    int collector_batch() default 4_096;
 
     @AttributeDefinition(name = "collector.wait.ms",
             description = "How long an event waits for room in a full queue before it is dropped, counted and "

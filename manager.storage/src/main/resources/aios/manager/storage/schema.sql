@@ -49,7 +49,7 @@ CREATE INDEX events_topic_time ON events(topic, time_us);
 CREATE INDEX events_agent_time ON events(agent, time_us);
 CREATE INDEX events_syscall ON events(syscall);
 
--- Agents' context snapshots (the context manager keeps them in files for now).
+-- Agents' context snapshots (the ContextArchive): the context manager's bytes, as they are.
 CREATE TABLE context_snapshots (
     agent       TEXT NOT NULL REFERENCES agents(name),
     snapshot    INTEGER NOT NULL,

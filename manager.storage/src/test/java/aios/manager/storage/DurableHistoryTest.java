@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.event.Event;
 import org.sqlite.SQLiteConfig;
 
 /** The durable task history: rows written in the collector's batches, each acknowledged once committed. */
@@ -106,13 +107,39 @@ class DurableHistoryTest {
         // the kernel posts the events after record: they must not add a second row
         collector.handleEvent(DataCollectorTest.syscallEvent(KernelEvents.SUBMITTED, 7, "bob", null));
         collector.handleEvent(DataCollectorTest.syscallEvent(KernelEvents.STARTED, 7, "bob", null));
-        collector.handleEvent(DataCollectorTest.syscallEvent(KernelEvents.FAILED, 7, "bob", "it went wrong"));
+        collector.handleEvent(recorded(DataCollectorTest.syscallEvent(KernelEvents.FAILED, 7, "bob",
+                "it went wrong")));
         collector.close();
         assertEquals(1, single("SELECT count(*) FROM task_history"));
         assertEquals("it went wrong", single("SELECT error FROM task_history WHERE syscall = 7"));
         assertEquals(3, single("SELECT count(*) FROM events WHERE syscall = 7"));
         assertEquals(3L, collector.written());
         assertEquals(1L, collector.historyRows());
+    }
+
+    /** The event as the kernel posts it for a syscall it handed to the task history. */
+    private static Event recorded(Event e) {
+        java.util.Map<String, Object> p = new java.util.HashMap<>();
+        for (String name : e.getPropertyNames()) {
+            p.put(name, e.getProperty(name));
+        }
+        p.put(KernelEvents.RECORDED, Boolean.TRUE);
+        return new Event(e.getTopic(), p);
+    }
+
+    @Test
+    void aSyscallTheKernelFinishedWithoutATaskHistory_getsItsRowFromItsEvent() throws Exception {
+        // as while the bundles start: the collector takes events before the kernel has the task history
+        DataCollector collector = new DataCollector(db, 64, 16, 1000, true);
+        collector.handleEvent(DataCollectorTest.syscallEvent(KernelEvents.COMPLETED, 8, "carol", null));
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        collector.record(finished(9, "carol", SyscallStatus.COMPLETED), 0, () -> acked.complete(null));
+        acked.get(10, TimeUnit.SECONDS);
+        collector.handleEvent(recorded(DataCollectorTest.syscallEvent(KernelEvents.COMPLETED, 9, "carol", null)));
+        collector.close();
+        assertEquals(1, single("SELECT count(*) FROM task_history WHERE syscall = 8"));
+        assertEquals(1, single("SELECT count(*) FROM task_history WHERE syscall = 9"));
+        assertEquals(2L, collector.historyRows());
     }
 
     @Test

@@ -37,6 +37,7 @@ import aios.kernel.api.syscall.ToolCall;
 import aios.kernel.api.syscall.ToolQuery;
 import aios.kernel.api.syscall.ToolResult;
 import aios.kernel.api.tool.ToolInvocation;
+import aios.kernel.api.tool.ToolManager;
 import aios.kernel.api.tool.ToolService;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -149,6 +150,10 @@ public class AccessIT {
             context.registerService(EventHandler.class, events::add, props(EventConstants.EVENT_TOPIC,
                     new String[] {"aios/access/*", "aios/syscall/*"}));
         }
+        ToolManager tools = context.getService(await("the tool manager",
+                () -> context.getServiceReference(ToolManager.class)));
+        await("the test tools in the tool manager", () -> tools.tool("stamp").isPresent()
+                && tools.tool("shred").isPresent() ? true : null);
     }
 
     // ---------------------------------------------------------------- the access matrix

@@ -26,6 +26,9 @@ import aios.kernel.api.syscall.Scheduling;
 import aios.kernel.api.syscall.SyscallResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,6 +51,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The shipped context manager with the kernel and the local model: resource limits refuse what passes them with a
@@ -240,15 +245,31 @@ public class ContextIT {
         result(kernel.submit(greedy("dmg", 5)));
         ContextSnapshot s = contexts.snapshot("dmg");
         assertEquals(2, s.messages());
-        Path file = Path.of(context.getProperty("aios.data")).resolve("contexts/dmg/" + s.id() + ".ctx");
-        byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        // kept in the storage manager's database, not in a file
+        Path data = Path.of(context.getProperty("aios.data"));
+        assertTrue(Files.notExists(data.resolve("contexts/dmg/" + s.id() + ".ctx")));
+        try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + data.resolve("storage.db"))) {
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT length(data) FROM context_snapshots WHERE agent = 'dmg' AND snapshot = ?")) {
+                q.setLong(1, s.id());
+                try (ResultSet r = q.executeQuery()) {
+                    assertTrue("the snapshot's row", r.next());
+                    assertEquals(s.bytes(), r.getLong(1));
+                }
+            }
+            try (PreparedStatement cut = c.prepareStatement("UPDATE context_snapshots SET data = substr(data, 1, "
+                    + "length(data) - 7) WHERE agent = 'dmg' AND snapshot = ?")) {
+                cut.setLong(1, s.id());
+                assertEquals(1, cut.executeUpdate());
+            }
+        }
         long submitted = kernel.agents().stream().filter(a -> a.name().equals("dmg")).findFirst().orElseThrow()
                 .submitted();
 
         IllegalArgumentException damaged = assertThrows(IllegalArgumentException.class,
                 () -> contexts.restore("dmg", s.id()));
-        assertTrue(damaged.getMessage(), damaged.getMessage().contains(file + " is damaged or truncated"));
+        assertTrue(damaged.getMessage(), damaged.getMessage().contains("snapshot " + s.id() + " of agent 'dmg' in the "
+                + "storage manager's database is damaged or truncated"));
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> contexts.restore("dmg", 99L));
         assertTrue(missing.getMessage(), missing.getMessage().contains("agent 'dmg' has no snapshot 99"));

@@ -137,8 +137,9 @@ public class MemoryIT {
         for (int i = 0; i < 5; i++) {
             assertEquals("note " + i + " ...", run(kernel, agent, new MemoryOperation.Get(ids[i])).content());
         }
-        assertTrue(events.toString(), events.stream().anyMatch(e -> e.getTopic().equals(KernelEvents.MEMORY_EVICTED)
-                && agent.equals(e.getProperty(KernelEvents.AGENT))));
+        // events arrive asynchronously
+        await("the eviction event", () -> events.stream().anyMatch(e -> e.getTopic().equals(KernelEvents.MEMORY_EVICTED)
+                && agent.equals(e.getProperty(KernelEvents.AGENT))) ? true : null);
         // the best match first, an evicted note included (the real store ranks every note with a word in common)
         assertEquals(ids[3], run(kernel, agent, new MemoryOperation.Retrieve("note 3", 5, null)).hits()
                 .getFirst().id());

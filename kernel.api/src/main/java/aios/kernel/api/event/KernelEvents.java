@@ -64,26 +64,44 @@ public final class KernelEvents {
     public static final String MEMORY_EVICTED = "aios/memory/EVICTED";
 
     /**
+     * A tool call returned its output. One event per call of a tool syscall, published by the tool manager.
+     * Properties: agent, tool, call.id, duration.us (the tool's own run time).
+     */
+    public static final String TOOL_COMPLETED = "aios/tool/COMPLETED";
+    /** A tool call failed: the tool threw or returned nothing. Properties as TOOL_COMPLETED, plus error. */
+    public static final String TOOL_FAILED = "aios/tool/FAILED";
+    /**
+     * A tool call was refused before the tool ran: no such tool, arguments that are not a JSON object or violate the
+     * tool's parameter schema, or a tool whose own schema is not valid. Properties: agent, tool, call.id, error.
+     */
+    public static final String TOOL_REFUSED = "aios/tool/REFUSED";
+    /**
+     * A tool call did not finish within the tool's timeout (it was interrupted), or found no free slot within it.
+     * Properties: agent, tool, call.id, timeout.ms, error.
+     */
+    public static final String TOOL_TIMED_OUT = "aios/tool/TIMED_OUT";
+
+    /**
      * The access policy denied a syscall: at submit (the syscall is also REJECTED, reason ACCESS_DENIED), or after
      * holding it (an operator denied it, or nobody approved it in time; the syscall then FAILED). Properties: agent,
      * resource, kind, reason (why, naming the missing permission and how to grant it); syscall.id and approval.id
      * when it had been held, with held.us.
      *
-     * @since 1.3
+     * @since 1.4
      */
     public static final String ACCESS_DENIED = "aios/access/DENIED";
     /**
      * The access policy holds a syscall until an operator approves or denies it. Properties: syscall.id, agent,
      * resource, kind, approval.id, reason (why it waits).
      *
-     * @since 1.3
+     * @since 1.4
      */
     public static final String ACCESS_PENDING = "aios/access/PENDING";
     /**
      * A syscall that waited for approval was approved and goes to its queue (SUBMITTED follows). Properties:
      * syscall.id, agent, resource, kind, approval.id, reason (who approved), held.us.
      *
-     * @since 1.3
+     * @since 1.4
      */
     public static final String ACCESS_APPROVED = "aios/access/APPROVED";
 
@@ -120,18 +138,33 @@ public final class KernelEvents {
     /** Error message (String). */
     public static final String ERROR = "error";
     /**
+     * {@code Boolean.TRUE} on COMPLETED, FAILED and CANCELLED when the kernel handed the syscall to the task history
+     * ({@link aios.kernel.api.storage.SyscallHistory}) before acknowledging it; absent when none was installed, so a
+     * history written from events knows which syscalls it must still write. Since 1.3.
+     */
+    public static final String RECORDED = "recorded";
+    /**
      * Rejection reason, a {@link aios.kernel.api.SyscallRejectedException.Reason} name (String); on MEMORY_EVICTED,
      * why the notes were evicted; on the {@code aios/access/*} topics, the access policy's reason as a sentence.
      */
     public static final String REASON = "reason";
-    /** The id of an approval an operator decides (String), on the {@code aios/access/*} topics. @since 1.3 */
+    /** The id of an approval an operator decides (String), on the {@code aios/access/*} topics. @since 1.4 */
     public static final String APPROVAL = "approval.id";
-    /** Microseconds a syscall was held for approval (Long), on ACCESS_APPROVED and ACCESS_DENIED. @since 1.3 */
+    /** Microseconds a syscall was held for approval (Long), on ACCESS_APPROVED and ACCESS_DENIED. @since 1.4 */
     public static final String HELD = "held.us";
     /** Tasks moved between policies on a switch (Integer). */
     public static final String MOVED = "moved";
     /** Microseconds dispatch was paused for a switch (Long). */
     public static final String PAUSE = "pause.us";
+
+    /** A tool's name (String), on aios/tool/* events. */
+    public static final String TOOL = "tool";
+    /** A tool call's id within its query (String), on aios/tool/* events. */
+    public static final String CALL_ID = "call.id";
+    /** Microseconds a tool call ran (Long). */
+    public static final String DURATION = "duration.us";
+    /** A tool's timeout in milliseconds (Long). */
+    public static final String TIMEOUT = "timeout.ms";
 
     /** Which limit, on LIMIT_EXCEEDED: tokens, syscalls, wall.time or memory.bytes (String). */
     public static final String LIMIT = "limit";

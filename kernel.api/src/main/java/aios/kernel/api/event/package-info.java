@@ -2,7 +2,7 @@
  * Event Admin topics the kernel publishes and the property keys they carry.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package aios.kernel.api.event;
 
 import org.osgi.annotation.bundle.Export;

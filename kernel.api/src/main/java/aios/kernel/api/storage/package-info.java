@@ -1,9 +1,9 @@
 /**
- * The SPI of the storage manager, the durable note store it offers the memory manager, and the durable task
- * history the kernel acknowledges syscalls through.
+ * The SPI of the storage manager and of what else it keeps durably: the note store it offers the memory manager,
+ * the task history the kernel acknowledges syscalls through, and the archive of agents' context snapshots.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package aios.kernel.api.storage;
 
 import org.osgi.annotation.bundle.Export;
