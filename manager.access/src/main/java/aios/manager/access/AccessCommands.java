@@ -44,8 +44,8 @@ public final class AccessCommands {
     }
 
     @Descriptor("grant permissions or group memberships to an agent (acl:grant alice tool:calc @ops), or permissions"
-            + " to a group, creating it (acl:grant @ops tool:*). Permissions: syscall:llm|memory|storage|tool|*,"
-            + " tool:NAME|*, mount:NAME|*, approve:irreversible")
+            + " to a group, creating it (acl:grant @ops \"tool:*\"; quote a *). Permissions:"
+            + " syscall:llm|memory|storage|tool|*, tool:NAME|*, mount:NAME|*, approve:irreversible")
     public String grant(@Descriptor("agent, or @GROUP") String subject,
                         @Descriptor("permissions and @GROUPs") String... items) {
         AccessList list = access.grant(subject, Arrays.asList(items));
