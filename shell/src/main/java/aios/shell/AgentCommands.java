@@ -81,11 +81,20 @@ public final class AgentCommands {
         long number = processId(id);
         AgentProcess p = runner().process(number).orElseThrow(() -> unknown(number));
         Instant now = Instant.now();
-        return new Table("FIELD", "VALUE").row("id", ref(p.id())).row("agent", p.agent()).row("status", p.status())
+        Table t = new Table("FIELD", "VALUE").row("id", ref(p.id())).row("agent", p.agent()).row("status", p.status())
                 .row("submitted", instant(p.submitted())).row("started", instant(p.started()))
                 .row("ended", instant(p.ended())).row("waiting", KernelCommands.duration(p.waiting(now)))
-                .row("runtime", p.started() == null ? null : KernelCommands.duration(p.runtime(now)))
-                .row("input", p.input()).row("result", p.result()).row("error", p.error()).toString();
+                .row("runtime", p.started() == null ? null : KernelCommands.duration(p.runtime(now)));
+        StringBuilder below = new StringBuilder();
+        for (String[] field : new String[][] {{"input", p.input()}, {"result", p.result()}, {"error", p.error()}}) {
+            if (field[1] != null && field[1].indexOf('\n') >= 0) { // a text of several lines goes below the table
+                t.row(field[0], "(below)");
+                below.append('\n').append(field[0]).append(":\n").append(field[1].stripTrailing()).append('\n');
+            } else {
+                t.row(field[0], field[1]);
+            }
+        }
+        return t + below.toString();
     }
 
     @Descriptor("kill an agent process: its waiting and running syscalls are cancelled and it ends KILLED")

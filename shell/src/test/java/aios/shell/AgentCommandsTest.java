@@ -104,6 +104,16 @@ class AgentCommandsTest {
     }
 
     @Test
+    void oneProcessInFull_withATextOfSeveralLinesBelowTheTable() {
+        runner.put(new AgentProcess(4, "story", "Once upon a time", Status.DONE, "Once upon a time, a dog.\nThe end.\n",
+                null, T0, T0.plusMillis(1), T0.plusMillis(11)));
+        String out = commands.ps("p4");
+        assertTrue(out.startsWith("FIELD      VALUE\nid         p4\nagent      story\nstatus     DONE\n"), out);
+        assertTrue(out.contains("\nruntime    10 ms\ninput      Once upon a time\nresult     (below)\nerror      -\n"), out);
+        assertTrue(out.endsWith("\nresult:\nOnce upon a time, a dog.\nThe end.\n"), out);
+    }
+
+    @Test
     void anEmptyTableSaysHowToStartAProcess() {
         assertEquals("no agent processes (aios:run AGENT INPUT starts one; aios:agents lists the agents)\n", commands.ps());
     }
