@@ -237,7 +237,10 @@ public final class AgentProcesses implements AgentRunner {
         return true;
     }
 
-    /** Bookkeeping for a process that has just ended ({@code ended} null: it had ended before). */
+    /**
+     * Bookkeeping for a process that has just ended ({@code ended} null: it had ended before); those waiting for it
+     * are told last, so they see the table as it is after the end.
+     */
     private void ended(RunningProcess p, AgentProcess ended, String topic) {
         if (ended == null) {
             return;
@@ -247,6 +250,7 @@ public final class AgentProcesses implements AgentRunner {
             forgetBeyondRetained();
         }
         publish(topic, ended);
+        p.finished.complete(ended);
     }
 
     /** Holds {@code lock}. */

@@ -53,24 +53,20 @@ final class RunningProcess {
     }
 
     /**
-     * Sets the final status unless one is set; completes {@link #finished} outside the lock.
+     * Sets the final status unless one is set. The caller completes {@link #finished} with the returned process once
+     * its own bookkeeping is done, so that whoever waits sees the runner's state after the end.
      *
      * @return the ended process, or {@code null} if it had already ended
      */
-    AgentProcess end(Status to, String result, String error, Instant now) {
-        AgentProcess ended;
-        synchronized (this) {
-            if (status.isFinal()) {
-                return null;
-            }
-            this.status = to;
-            this.result = result;
-            this.error = error;
-            this.ended = now;
-            ended = snapshot();
+    synchronized AgentProcess end(Status to, String result, String error, Instant now) {
+        if (status.isFinal()) {
+            return null;
         }
-        finished.complete(ended);
-        return ended;
+        this.status = to;
+        this.result = result;
+        this.error = error;
+        this.ended = now;
+        return snapshot();
     }
 
     /** After {@link #end} with KILLED: cancels the running process's syscalls and interrupts its thread. */
