@@ -57,7 +57,7 @@ public final class ContextCommands {
     @Descriptor("show an agent's context: usage and limits, its conversation, its snapshots")
     public String show(@Descriptor("agent name") String agent) {
         AgentContext c = contexts.context(agent).orElseThrow(() -> new IllegalArgumentException(
-                "no agent named '" + agent + "' is registered (aios:ps lists them)"));
+                "no agent named '" + agent + "' is registered (aios:agents lists them)"));
         ResourceUsage u = c.usage();
         ResourceLimits l = c.limits();
         StringBuilder out = new StringBuilder();

@@ -18,10 +18,9 @@ import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** The {@code aios:} Gogo commands: agents, queues, policies, syscall status. */
+/** The {@code aios:} Gogo commands: registering agents, queues, policies, syscall status. */
 @Component(service = KernelCommands.class, property = {
         "osgi.command.scope=aios",
-        "osgi.command.function=ps",
         "osgi.command.function=register",
         "osgi.command.function=unregister",
         "osgi.command.function=queues",
@@ -42,15 +41,6 @@ public final class KernelCommands {
         this.kernel = kernel;
     }
 
-    @Descriptor("list the registered agents and their syscall counts")
-    public String ps() {
-        TextTable t = new TextTable("AGENT", "REGISTERED", "SUBMITTED", "ACTIVE", "COMPLETED", "FAILED");
-        for (AgentInfo a : kernel.agents()) {
-            t.row(a.name(), TIME.format(a.registered()), a.submitted(), a.active(), a.completed(), a.failed());
-        }
-        return kernel.agents().isEmpty() ? "no agents registered (aios:register NAME registers one)\n" : t.toString();
-    }
-
     @Descriptor("register an agent so that it may submit syscalls")
     public String register(@Descriptor("agent name: 1–64 of A-Z a-z 0-9 . _ -") String name) {
         AgentInfo a = kernel.register(name);
@@ -60,7 +50,7 @@ public final class KernelCommands {
     @Descriptor("unregister an agent; its waiting syscalls are cancelled")
     public String unregister(@Descriptor("agent name") String name) {
         if (!kernel.unregister(name)) {
-            throw new IllegalArgumentException("no agent named '" + name + "' is registered (aios:ps lists them)");
+            throw new IllegalArgumentException("no agent named '" + name + "' is registered (aios:agents lists them)");
         }
         return "agent " + name + " unregistered\n";
     }

@@ -7,28 +7,32 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code aios:wait [--timeout SECONDS] ID}: prints the result of a syscall submitted with {@code aios:submit}. A
- * {@link Function} rather than a method, because Gogo would take a method named {@code wait} for
- * {@link Object#wait(long)}.
+ * {@code aios:wait [--timeout SECONDS] ID}: prints the result of a syscall submitted with {@code aios:submit} (ID a
+ * number), or of an agent process started with {@code aios:run} (ID {@code p} and a number). One command for both, as
+ * a user waits for either the same way; the {@code p} keeps the two kinds of id apart. A {@link Function} rather than
+ * a method, because Gogo would take a method named {@code wait} for {@link Object#wait(long)}.
  */
 @Component(service = Function.class, property = {"osgi.command.scope=aios", "osgi.command.function=wait"})
 public final class WaitCommand implements Function {
 
-    private static final String USAGE = "usage: aios:wait [--timeout SECONDS] ID — ID as aios:submit or ctx:restore printed it";
+    static final String USAGE = "usage: aios:wait [--timeout SECONDS] ID — a syscall id as aios:submit or ctx:restore"
+            + " printed it (3), or an agent process id as aios:run printed it (p3)";
 
     @Reference
     private SyscallCommands syscalls;
+    @Reference
+    private AgentCommands agents;
 
     @Override
     public Object execute(CommandSession session, List<Object> arguments) throws Exception {
         int timeout = 300;
-        Long id = null;
+        Object id = null;
         for (int i = 0; i < arguments.size(); i++) {
             String a = String.valueOf(arguments.get(i));
             if (a.equals("--timeout") && i + 1 < arguments.size()) {
                 timeout = number(arguments.get(++i), "--timeout").intValue();
             } else if (id == null) {
-                id = number(arguments.get(i), "ID");
+                id = arguments.get(i);
             } else {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'; " + USAGE);
             }
@@ -36,7 +40,10 @@ public final class WaitCommand implements Function {
         if (id == null) {
             throw new IllegalArgumentException(USAGE);
         }
-        return syscalls.await(id, timeout);
+        if (AgentCommands.isProcessId(id)) {
+            return agents.await(AgentCommands.processId((String) id), timeout);
+        }
+        return syscalls.await(number(id, "ID"), timeout);
     }
 
     private static Long number(Object value, String what) {

@@ -33,7 +33,7 @@ public class ScriptModeIT {
     @Test
     public void theAiosCommandsWork_andAPolicySwitchSurvivesARestart() throws Exception {
         Path work = newWorkDir();
-        Result first = runScript(work, "aios:register alice\naios:ps\naios:policy llm priority\naios:queues");
+        Result first = runScript(work, "aios:register alice\naios:agents\naios:policy llm priority\naios:queues");
         assertEquals("exit status; stderr:\n" + first.stderr, 0, first.status);
         assertTrue(first.stdout, first.stdout.contains("agent alice registered"));
         assertTrue(first.stdout, first.stdout.matches("(?s).*\\nalice +\\d{4}-.*"));

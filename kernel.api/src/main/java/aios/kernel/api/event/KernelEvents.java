@@ -105,8 +105,25 @@ public final class KernelEvents {
      */
     public static final String ACCESS_APPROVED = "aios/access/APPROVED";
 
+    /**
+     * An agent process began to run (the {@link aios.kernel.api.agent.AgentRunner}). Properties: process.id, agent,
+     * arrival.us (when it was submitted), start.us, waiting.us. Since 1.4.
+     */
+    public static final String AGENT_STARTED = "aios/agent/STARTED";
+    /** An agent process ended with the agent's result. Adds end.us, turnaround.us. Since 1.4. */
+    public static final String AGENT_FINISHED = "aios/agent/FINISHED";
+    /** An agent process ended because its agent threw. Adds end.us, turnaround.us, error. Since 1.4. */
+    public static final String AGENT_FAILED = "aios/agent/FAILED";
+    /**
+     * An agent process was killed (start.us and waiting.us are absent when it was killed while queued). Adds end.us,
+     * turnaround.us, error (by what it was killed). Since 1.4.
+     */
+    public static final String AGENT_KILLED = "aios/agent/KILLED";
+
     /** Syscall id (Long). */
     public static final String ID = "syscall.id";
+    /** Agent process id (Long), on aios/agent/* events. Since 1.4. */
+    public static final String PROCESS = "process.id";
     /** Agent name (String). */
     public static final String AGENT = "agent";
     /** Resource id: llm, memory, storage, tool (String). */
