@@ -3,8 +3,6 @@ package aios.manager.storage;
 import java.lang.reflect.Array;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /** Writes event properties as a JSON object (keys sorted), which SQLite's json functions can query. */
@@ -13,30 +11,30 @@ final class JsonText {
     private JsonText() {
     }
 
-    static String object(Map<String, ?> properties) {
-        StringBuilder sb = new StringBuilder(32 + properties.size() * 24).append('{');
-        boolean first = true;
-        for (Map.Entry<String, ?> e : new TreeMap<>(properties).entrySet()) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            string(sb, e.getKey());
-            sb.append(':');
-            value(sb, e.getValue());
-        }
-        return sb.append('}').toString();
+    /** The last order of names seen and its sorted form: events of one kind name the same keys in the same order. */
+    private record Order(String[] given, String[] sorted) {
     }
 
+    private static volatile Order lastOrder = new Order(new String[0], new String[0]);
+
     /**
-     * The object of the properties {@code names} (sorted here, in place; {@code skip} left out), each one's value
-     * looked up with {@code values}: no map is copied, which matters at the collector's rate.
+     * The object of the properties {@code names} ({@code skip} left out), keys sorted, each one's value looked up with
+     * {@code values}: no map is copied, and the sorting of the last set of names seen is reused, which matters at the
+     * collector's rate.
      */
     static String object(String[] names, String skip, Function<String, ?> values) {
-        Arrays.sort(names);
-        StringBuilder sb = new StringBuilder(32 + names.length * 32).append('{');
+        Order o = lastOrder;
+        String[] sorted;
+        if (sameNames(o.given(), names)) {
+            sorted = o.sorted();
+        } else {
+            sorted = names.clone();
+            Arrays.sort(sorted);
+            lastOrder = new Order(names, sorted);
+        }
+        StringBuilder sb = new StringBuilder(64 + sorted.length * 40).append('{');
         boolean first = true;
-        for (String name : names) {
+        for (String name : sorted) {
             if (name.equals(skip)) {
                 continue;
             }
@@ -51,12 +49,27 @@ final class JsonText {
         return sb.append('}').toString();
     }
 
+    /** Whether the two hold the same names in the same order (compared by identity first: keys are constants). */
+    private static boolean sameNames(String[] a, String[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i] && !a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void value(StringBuilder sb, Object v) {
         switch (v) {
             case null -> sb.append("null");
             case Boolean b -> sb.append(b);
             case Double d when d.isNaN() || d.isInfinite() -> string(sb, d.toString());
             case Float f when f.isNaN() || f.isInfinite() -> string(sb, f.toString());
+            case Long n -> sb.append(n.longValue());
+            case Integer n -> sb.append(n.intValue());
             case Number n -> sb.append(n);
             case Collection<?> c -> {
                 sb.append('[');
@@ -89,7 +102,12 @@ final class JsonText {
 
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') {
+            plain++;
+        }
+        sb.append(s, 0, plain); // most keys and values need no escaping: appended at once
+        for (int i = plain; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
                 case '"' -> sb.append("\\\"");
