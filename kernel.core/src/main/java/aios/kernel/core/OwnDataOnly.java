@@ -4,7 +4,6 @@ import aios.kernel.api.access.AccessDecision;
 import aios.kernel.api.access.AccessPolicy;
 import aios.kernel.api.syscall.LlmQuery;
 import aios.kernel.api.syscall.MemoryQuery;
-import aios.kernel.api.syscall.StorageOperation;
 import aios.kernel.api.syscall.StorageQuery;
 import aios.kernel.api.syscall.Syscall;
 import aios.kernel.api.syscall.ToolQuery;
@@ -20,24 +19,10 @@ final class OwnDataOnly implements AccessPolicy {
         return switch (call) {
             case LlmQuery q -> AccessDecision.allow();
             case MemoryQuery q -> AccessDecision.allow(); // note ids are looked up within the caller's own memory
-            case StorageQuery q -> checkPath(q.agent(), pathOf(q.operation()));
+            case StorageQuery q -> checkPath(q.agent(), q.operation().path());
             case ToolQuery q -> AccessDecision.deny("agent '" + q.agent() + "' may not call tool '"
                     + q.calls().get(0).name() + "': no access policy is installed, and without one agents reach only"
                     + " their own data; install an access manager and grant the tool");
-        };
-    }
-
-    private static String pathOf(StorageOperation op) {
-        return switch (op) {
-            case StorageOperation.Mount m -> m.root();
-            case StorageOperation.CreateFile f -> f.path();
-            case StorageOperation.CreateDir d -> d.path();
-            case StorageOperation.Write w -> w.path();
-            case StorageOperation.Read r -> r.path();
-            case StorageOperation.List l -> l.path();
-            case StorageOperation.Delete d -> d.path();
-            case StorageOperation.Rollback r -> r.path();
-            case StorageOperation.Retrieve r -> null;
         };
     }
 

@@ -86,7 +86,7 @@ final class AccessRules {
     }
 
     private static Verdict storage(EffectivePermissions e, String agent, StorageQuery q) {
-        String path = pathOf(q.operation());
+        String path = q.operation().path();
         String bad = badPath(agent, path);
         if (bad != null) {
             return new Deny(bad);
@@ -156,20 +156,6 @@ final class AccessRules {
 
     private static Approve irreversible(String agent, String what) {
         return new Approve(what, "is irreversible and agent '" + agent + "' has approve:irreversible");
-    }
-
-    static String pathOf(StorageOperation op) {
-        return switch (op) {
-            case StorageOperation.Mount m -> m.root();
-            case StorageOperation.CreateFile f -> f.path();
-            case StorageOperation.CreateDir d -> d.path();
-            case StorageOperation.Write w -> w.path();
-            case StorageOperation.Read r -> r.path();
-            case StorageOperation.List l -> l.path();
-            case StorageOperation.Delete d -> d.path();
-            case StorageOperation.Rollback r -> r.path();
-            case StorageOperation.Retrieve r -> null;
-        };
     }
 
     /** The namespace an absolute path names ({@code /NAME/…}), {@code null} for a relative path. */

@@ -11,10 +11,21 @@ public sealed interface StorageOperation {
     /** The operation's name in history and events: {@code mount}, {@code write}, … */
     String name();
 
+    /**
+     * The path the operation names, as given: for a mount its root; {@code null} for a retrieval, which names none.
+     *
+     * @since 1.3
+     */
+    String path();
+
     /** Make {@code root} (relative) the agent's working root. */
     record Mount(String root) implements StorageOperation {
         public String name() {
             return "mount";
+        }
+
+        public String path() {
+            return root;
         }
     }
 
@@ -88,6 +99,10 @@ public sealed interface StorageOperation {
 
         public String name() {
             return "retrieve";
+        }
+
+        public String path() {
+            return null;
         }
     }
 }
