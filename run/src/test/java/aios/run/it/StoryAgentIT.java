@@ -9,14 +9,8 @@ import aios.kernel.api.agent.AgentRunner;
 import aios.kernel.api.syscall.StorageOperation;
 import aios.kernel.api.syscall.StorageQuery;
 import aios.kernel.api.syscall.StorageResult;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -68,14 +62,6 @@ public class StoryAgentIT {
     }
 
     private static String shell(BundleContext context, String command) throws Exception {
-        CommandProcessor processor = context.getService(context.getServiceReference(CommandProcessor.class));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return String.valueOf(session.execute(command));
-        } finally {
-            session.close();
-        }
+        return GogoShell.execute(context, command);
     }
 }
