@@ -77,9 +77,7 @@ public final class Action {
         ToolResult result = execute(calls);
         List<Message> messages = new ArrayList<>();
         messages.add(new Message(Role.ASSISTANT, answer.text(), calls, null));
-        for (ToolResult.Outcome o : result.outcomes()) {
-            messages.add(Message.tool(o.callId(), o.ok() ? o.output() : "error: " + o.error()));
-        }
+        messages.addAll(result.messages());
         return messages;
     }
 }
