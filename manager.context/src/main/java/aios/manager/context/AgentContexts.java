@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.ComponentServiceObjects;
@@ -50,9 +53,10 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The context manager: counts every agent's syscalls and tokens as the kernel reports them, refuses what would pass
- * the agent's limits, keeps its latest conversation, and saves and restores its context through
- * {@link SnapshotStore} files. Usage is counted in memory from the agent's registration; it starts again at 0 when
- * the kernel restarts.
+ * the agent's limits, keeps its latest conversation, and saves and restores its context through its
+ * {@link SnapshotStore}. Usage is counted in memory from the agent's registration and written to the
+ * {@link UsageLedger} every second, so a restarted kernel counts on from it; unregistering an agent starts it again
+ * at 0.
  */
 @Component(service = ContextManager.class, configurationPid = AgentContexts.PID, immediate = true)
 @Designate(ocd = ContextConfig.class)
@@ -68,6 +72,8 @@ public final class AgentContexts implements ContextManager {
     private volatile Kernel kernelInstance;
     private final ConcurrentHashMap<String, LiveContext> live = new ConcurrentHashMap<>();
     private final SnapshotStore store;
+    private final UsageLedger usage;
+    private final ScheduledExecutorService flusher;
     private volatile ResourceLimits defaults;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -79,9 +85,26 @@ public final class AgentContexts implements ContextManager {
     @Activate
     public AgentContexts(BundleContext bundle, ContextConfig config) throws IOException {
         String data = bundle.getProperty("aios.data");
-        this.store = new SnapshotStore(config.directory().isBlank()
-                ? Path.of(data == null ? "data" : data).resolve("contexts") : Path.of(config.directory()));
+        Path directory = config.directory().isBlank()
+                ? Path.of(data == null ? "data" : data).resolve("contexts") : Path.of(config.directory());
+        this.store = new SnapshotStore(directory);
+        this.usage = new UsageLedger(store.directory());
         this.defaults = defaultsOf(config);
+        this.flusher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon(true).name("aios-context-usage").factory());
+        flusher.scheduleWithFixedDelay(this::flushUsage, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void flushUsage() {
+        try {
+            usage.flush(live);
+        } catch (IOException | RuntimeException e) {
+            Logger l = log;
+            if (l != null) {
+                l.error("agents' usage could not be written to {}: {}; it is tried again in a second",
+                        store.directory().resolve(UsageLedger.FILE), e.toString());
+            }
+        }
     }
 
     /** Snapshots move into the storage manager's database while it offers an archive. */
@@ -108,6 +131,8 @@ public final class AgentContexts implements ContextManager {
 
     @Deactivate
     void deactivate() {
+        flusher.shutdownNow();
+        flushUsage();
         Kernel k = kernelInstance;
         if (k != null) {
             kernelInstance = null;
@@ -194,6 +219,7 @@ public final class AgentContexts implements ContextManager {
     @Override
     public void released(String agent) {
         live.remove(agent);
+        usage.forget(agent);
     }
 
     private void checkWallTime(LiveContext c, ResourceLimits l) {
@@ -215,13 +241,27 @@ public final class AgentContexts implements ContextManager {
         return new SyscallRejectedException(SyscallRejectedException.Reason.LIMIT_EXCEEDED, message);
     }
 
-    /** The live context of a registered agent, made on first use (the registration time comes from the kernel). */
+    /**
+     * The live context of a registered agent, made on first use: with the usage it had before a restart, else from 0
+     * with the kernel's registration time.
+     */
     private LiveContext live(String agent) {
         LiveContext c = live.get(agent);
         if (c != null) {
             return c;
         }
-        return live.computeIfAbsent(agent, a -> new LiveContext(a, registered(a), store.bytes(a)));
+        return live.computeIfAbsent(agent, a -> {
+            UsageLedger.Usage before = usage.take(a);
+            if (before == null) {
+                return new LiveContext(a, registered(a), store.bytes(a));
+            }
+            // counted on from what it had used before the kernel restarted
+            LiveContext counted = new LiveContext(a, before.registered(), store.bytes(a));
+            counted.syscalls.set(before.syscalls());
+            counted.generatedTokens.set(before.generatedTokens());
+            counted.promptTokens.set(before.promptTokens());
+            return counted;
+        });
     }
 
     private Instant registered(String agent) {

@@ -292,7 +292,7 @@ final class SnapshotStore {
     }
 
     /** Writes {@code bytes} so that after a crash the file holds them all or its previous contents. */
-    private static void writeDurably(Path target, byte[] bytes) throws IOException {
+    static void writeDurably(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -95,6 +95,19 @@ public class ScriptModeIT {
     }
 
     @Test
+    public void anAgentsUsageCountsOnAfterARestart_soItsLimitStillHolds() throws Exception {
+        Path work = newWorkDir();
+        String one = "id = aios:submit --agent u --tokens 5 llm Once upon a time\naios:wait $id\n";
+        Result first = runScript(work, "ctx:limit --syscalls 3 u\n" + one + one);
+        assertEquals("exit status; stderr:\n" + first.stderr, 0, first.status);
+
+        Result second = runScript(work, one + "ctx:ls\n" + one);
+        assertEquals("the fourth syscall is refused; stdout:\n" + second.stdout, 1, second.status);
+        assertTrue(second.stdout, second.stdout.matches("(?s).*\\nu +3 / 3 .*"));
+        assertTrue(second.stderr, second.stderr.contains("agent 'u' has reached its syscalls limit (3 used of 3)"));
+    }
+
+    @Test
     public void withoutTheVectorApiTheEngineRunsItsScalarArithmeticToTheSameText() throws Exception {
         // a JVM started without --add-modules=jdk.incubator.vector: llm.local's optional import stays unwired
         Result r = runScript(newWorkDir(), false, "id = aios:submit --agent alice --tokens 30 llm Once upon a time\n"
