@@ -502,6 +502,12 @@ public final class HttpApi extends HttpServlet {
         m.put("tokens", tokens != null ? "available" : "unavailable (no Tokens service: bundle aios.manager.access)");
         m.put("api", API);
         m.put("openapi", API + "/openapi.json");
+        HttpApiConfig c = config;
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("max_body_bytes", c.max_body_bytes());
+        limits.put("rate_per_second", c.rate_per_second());
+        limits.put("rate_burst", c.rate_burst());
+        m.put("limits", limits);
         return m;
     }
 
@@ -951,7 +957,7 @@ public final class HttpApi extends HttpServlet {
             }
         }
         CompletableFuture<Reply> reply = new CompletableFuture<>();
-        if (waitSeconds == 0 || h.status().isFinal()) {
+        if (waitSeconds == 0 || h.result().toCompletableFuture().isDone()) {
             reply.complete(resultReply(h));
         } else {
             h.result().toCompletableFuture().completeOnTimeout(null, waitSeconds, TimeUnit.SECONDS)

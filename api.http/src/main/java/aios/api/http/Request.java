@@ -39,17 +39,41 @@ final class Request {
 
     byte[] body() throws IOException {
         long declared = http.getContentLengthLong();
-        if (declared > maxBody) {
-            throw tooLarge(declared + " bytes");
-        }
         try (InputStream in = http.getInputStream()) {
+            if (declared > maxBody) {
+                drain(in, declared);
+                throw tooLarge(declared + " bytes");
+            }
             byte[] bytes = in.readNBytes(maxBody + 1);
             if (bytes.length > maxBody) {
+                drain(in, Long.MAX_VALUE);
                 throw tooLarge("more than " + maxBody + " bytes");
             }
             return bytes;
         }
     }
+
+    /**
+     * Reads and drops what the client still sends, up to {@link #DRAIN_BYTES}, so that it gets the 413 (a client that
+     * is still writing when the connection closes loses the answer); past that the connection is closed.
+     */
+    private void drain(InputStream in, long declared) throws IOException {
+        if (declared > DRAIN_BYTES) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        long left = DRAIN_BYTES;
+        byte[] buffer = new byte[8192];
+        for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+            left -= n;
+        }
+        if (left <= 0) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    /** The most of a refused body that is read (and dropped) so that the client hears why. */
+    static final long DRAIN_BYTES = 16L * 1024 * 1024;
 
     private ApiException tooLarge(String size) {
         return new ApiException(413, "the request body is " + size + ", more than the limit of " + maxBody
