@@ -606,7 +606,7 @@ public final class HttpApi extends HttpServlet {
      */
     private void query(Request r) throws IOException {
         ObjectNode body = r.json();
-        String agent = Json.requiredText(body, "agent_name", "");
+        String agent = kernelAgent(Json.requiredText(body, "agent_name", ""));
         String type = Json.requiredText(body, "query_type", "");
         if (!CerebrumQueries.TYPES.contains(type)) {
             throw ApiException.badRequest("query_type '" + type + "' is not known: use one of "
@@ -640,6 +640,14 @@ public final class HttpApi extends HttpServlet {
             return new Reply(200, CerebrumResponses.answer(CerebrumResponses.failure(type, message, 500),
                     timings(handles), ids(handles)));
         }), handles);
+    }
+
+    /**
+     * The kernel agent a Cerebrum {@code agent_name} acts as: the same name, with the {@code /} of an agent-hub name
+     * ({@code example/academic_agent}) as {@code .}, since kernel agent names have no {@code /}.
+     */
+    static String kernelAgent(String agentName) {
+        return agentName.replace('/', '.');
     }
 
     private CompletionStage<Map<String, Object>> run(Kernel k, CerebrumQueries.Plan plan,

@@ -228,7 +228,7 @@ final class Json {
     static Map<String, String> stringMap(ObjectNode object) {
         Map<String, String> map = new LinkedHashMap<>();
         if (object != null) {
-            object.fields().forEachRemaining(e -> map.put(e.getKey(),
+            object.properties().forEach(e -> map.put(e.getKey(),
                     e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
         }
         return map;

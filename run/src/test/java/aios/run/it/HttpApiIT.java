@@ -117,6 +117,12 @@ public class HttpApiIT {
         Answer asNew = kernel.post("/query", operator, query("newcomer", "llm",
                 "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"max_new_tokens\": 5}"));
         assertEquals(asNew.toString(), 200, asNew.status());
+        // an agent-hub name acts as the kernel agent with '.' for '/'
+        Answer hub = kernel.post("/query", operator, query("example/hub_agent", "memory",
+                "{\"operation_type\": \"add_memory\", \"params\": {\"content\": \"hub\"}}"));
+        assertEquals(hub.toString(), 200, hub.status());
+        assertTrue(kernel.get("/api/v1/agents", operator).json().get("registered").toString()
+                .contains("\"example.hub_agent\""));
         // operator-only endpoints
         assertJsonError(kernel.get("/api/v1/tokens", cerebro), 403, "operator only");
         assertJsonError(kernel.send("PUT", "/api/v1/queues/llm/policy", cerebro, "{\"policy\": \"fifo\"}"), 403,
@@ -456,8 +462,7 @@ public class HttpApiIT {
     public void everyRouteOfTheOpenApiDescription_answers() throws Exception {
         JsonNode spec = kernel.get("/api/v1/openapi.json", null).json();
         int checked = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> paths = spec.get("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
+        for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
             String concrete = path.getKey().replace("/tokens/{id}", "/tokens/t999999").replace("{id}", "1").replace("{name}", "openapi-check")
                     .replace("{resource}", "tool");
             for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
