@@ -69,6 +69,9 @@ public final class KernelOptions {
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
         options.add(frameworkProperty("felix.cm.dir").value(work.resolve("config").toString()));
         options.add(frameworkProperty("aios.data").value(mkdirs(work.resolve("data")).toString()));
+        // the HTTP API on a free loopback port (Felix HTTP picks one for 0), never the 8000 of a kernel that runs here
+        options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         for (String url : assemblyBundles()) {
             options.add(bundle(url));
         }

@@ -176,6 +176,7 @@ public class ScriptModeIT {
         command.add("-Dorg.osgi.framework.storage=" + work.resolve("data/felix-cache"));
         command.add("-Dfelix.cm.dir=" + work.resolve("data/config"));
         command.add("-Dfelix.fileinstall.dir=" + Files.createDirectories(work.resolve("bundles")));
+        command.add("-Dorg.osgi.service.http.port=0"); // the HTTP API on a free port, not a running kernel's 8000
         // the kernel cleans its framework cache at each start; configuration stays in data/config
         command.add("-Dgosh.args=--nointeractive");
         command.add("-Daios.script=" + script);
