@@ -65,11 +65,24 @@ record Endpoint(String configuration, String name, URI base, List<String> models
             throw new IllegalArgumentException("max.tokens.parameter '" + maxTokens + "' of " + configuration
                     + " is neither max_tokens nor max_completion_tokens");
         }
-        String name = c.name() == null || c.name().isBlank() ? "openai" : c.name().strip();
+        String name = nameOf(c, configuration);
         String keyEnv = c.api_key_env() == null ? "" : c.api_key_env().strip();
         return new Endpoint(configuration, name, base, models, ApiKey.of(c.api_key(), configuration, keyEnv, env),
                 keyEnv, Duration.ofSeconds(c.timeout_seconds()), c.max_response_bytes(), c.stream(), maxTokens,
                 c.service_ranking());
+    }
+
+    /**
+     * The backend's name: the configured one, else {@code openai}, or {@code openai-NAME} for a factory configuration
+     * whose PID is {@code aios.llm.openai~NAME} (as FileInstall makes of {@code aios.llm.openai-NAME.cfg}).
+     */
+    static String nameOf(OpenAiConfig c, String configuration) {
+        if (c.name() != null && !c.name().isBlank()) {
+            return c.name().strip();
+        }
+        String pid = configuration.split(" ", 2)[0];
+        int tilde = pid.indexOf('~');
+        return tilde < 0 ? "openai" : "openai-" + pid.substring(tilde + 1);
     }
 
     private static URI baseUrl(String text, String configuration) {

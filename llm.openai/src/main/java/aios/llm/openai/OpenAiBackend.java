@@ -111,7 +111,7 @@ public final class OpenAiBackend implements LlmBackend {
     /** Reads the configuration; one that cannot be used leaves {@link #problem} saying why. */
     void configure(OpenAiConfig config, String configuration, UnaryOperator<String> env) {
         this.configuration = configuration;
-        this.name = config.name() == null || config.name().isBlank() ? "openai" : config.name().strip();
+        this.name = Endpoint.nameOf(config, configuration);
         this.ranking = config.service_ranking();
         try {
             use(Endpoint.of(config, configuration, env));
@@ -137,7 +137,7 @@ public final class OpenAiBackend implements LlmBackend {
         Object pid = properties.get(Constants.SERVICE_PID);
         Object file = properties.get("felix.fileinstall.filename");
         String p = pid == null ? PID : pid.toString();
-        return file == null ? p : p + " (" + file.toString().replaceFirst("^file:", "") + ")";
+        return file == null ? p : p + " in " + file.toString().replaceFirst("^file:", "");
     }
 
     @Deactivate

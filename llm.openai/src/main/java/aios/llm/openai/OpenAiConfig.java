@@ -55,8 +55,10 @@ public @interface OpenAiConfig {
             options = {@Option(value = "max_tokens"), @Option(value = "max_completion_tokens")})
     String max_tokens_parameter() default "max_tokens";
 
-    @AttributeDefinition(name = "name", description = "The backend's name (service property aios.llm.name)")
-    String name() default "openai";
+    @AttributeDefinition(name = "name", description = "The backend's name (service property aios.llm.name); empty: "
+            + "openai, or openai-NAME for the factory configuration NAME (conf/aios.llm.openai-NAME.cfg)",
+            required = false)
+    String name() default "";
 
     @AttributeDefinition(name = "service.ranking", description = "The backend's ranking: an LLM syscall that names "
             + "no model goes to the highest-ranked backend. The default, -1, leaves that to llm.local (0); 1 makes "

@@ -28,6 +28,16 @@ class EndpointTest {
     }
 
     @Test
+    void aFactoryConfigurationNamesItsBackendAfterItself_unlessANameIsConfigured() {
+        Settings s = new Settings();
+        assertEquals("openai-ollama", Endpoint.of(s, "aios.llm.openai~ollama in /srv/conf/aios.llm.openai-ollama.cfg",
+                variable -> null).name());
+        assertEquals("openai", Endpoint.of(s, "aios.llm.openai.4d2c-11ef", variable -> null).name());
+        s.name = "gpu-box";
+        assertEquals("gpu-box", Endpoint.of(s, "aios.llm.openai~ollama", variable -> null).name());
+    }
+
+    @Test
     void aTrailingSlashIsDropped_andModelsFromAFileAreSplitAtCommas() {
         Endpoint e = new Settings().url(" https://api.openai.com/v1/ ").serving("gpt-4o-mini, gpt-4o", "o3").endpoint();
         assertEquals(URI.create("https://api.openai.com/v1/chat/completions"), e.chat());

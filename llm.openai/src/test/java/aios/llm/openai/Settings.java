@@ -13,7 +13,7 @@ final class Settings implements OpenAiConfig {
     int maxResponseBytes = 8 * 1024 * 1024;
     boolean stream = true;
     String maxTokensParameter = "max_tokens";
-    String name = "openai";
+    String name = "";
     int ranking = -1;
 
     Settings url(String url) {
