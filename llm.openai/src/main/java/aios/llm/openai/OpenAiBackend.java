@@ -71,6 +71,7 @@ public final class OpenAiBackend implements LlmBackend {
     private volatile String discoveryFailure;
     private long lastDiscovery;
     private boolean discovering;
+    private volatile boolean closed;
 
     public OpenAiBackend() {
     }
@@ -151,6 +152,7 @@ public final class OpenAiBackend implements LlmBackend {
 
     /** Aborts the requests in flight. */
     void close() {
+        closed = true;
         if (client != null) {
             client.close();
         }
@@ -240,7 +242,7 @@ public final class OpenAiBackend implements LlmBackend {
         } catch (IOException e) {
             discoveryFailure = e.getMessage();
             Logger l = log;
-            if (l != null) {
+            if (l != null && !closed) { // a stopping backend aborts its own request: nothing to warn about
                 l.warn("cannot read the models of {}: {}", configuration, e.getMessage());
             }
         }

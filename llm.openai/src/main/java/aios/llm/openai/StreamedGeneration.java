@@ -86,7 +86,9 @@ final class StreamedGeneration implements Generation {
     private void end(boolean doneSeen) throws IOException {
         if (!doneSeen && !answer.finishReasonSeen()) {
             throw new IOException("the server at " + client.endpoint().chat() + " closed its stream for model '" + model
-                    + "' before the answer finished (" + answer.parts() + " parts came); the server's log may say why");
+                    + "' before the answer finished (" + answer.parts() + " parts came); the server's log may say why"
+                    + (answer.parts() == 0 ? ". If it does not stream, set stream = false in "
+                    + client.endpoint().configuration() : ""));
         }
         done = true;
         result = answer.result();
