@@ -1044,7 +1044,7 @@ public final class KernelRouter implements Kernel {
         }
         String served = llms.stream().flatMap(r -> r.service().models().stream()).collect(Collectors.joining(", "));
         return "no LLM backend serves model '" + q.model() + "': " + (served.isEmpty()
-                ? "the installed backends serve no model now (llm:models says why)" : "installed models are " + served);
+                ? "the installed backends serve no model now (llm:models and openai:models say why)" : "installed models are " + served);
     }
 
     private static String noMemory() {

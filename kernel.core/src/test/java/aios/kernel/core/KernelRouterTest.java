@@ -286,7 +286,7 @@ class KernelRouterTest {
             }
         });
         var none = assertThrows(SyscallRejectedException.class, () -> kernel.submit(named));
-        assertTrue(none.getMessage().contains("the installed backends serve no model now (llm:models says why)"),
+        assertTrue(none.getMessage().contains("the installed backends serve no model now (llm:models and openai:models say why)"),
                 none.getMessage());
     }
 
