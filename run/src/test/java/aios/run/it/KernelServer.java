@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -57,18 +56,7 @@ final class KernelServer implements AutoCloseable {
     private KernelServer(Path work, int port) throws Exception {
         this.work = work;
         this.port = port;
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        if (Runtime.version().feature() >= 24) {
-            command.add("--enable-native-access=ALL-UNNAMED");
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.add("-Daios.data=" + work.resolve("data"));
-        command.add("-Dorg.osgi.framework.storage=" + work.resolve("data/felix-cache"));
-        command.add("-Dfelix.cm.dir=" + work.resolve("data/config"));
+        List<String> command = ScriptModeIT.kernelJvm(work, true);
         command.add("-Dfelix.fileinstall.dir=" + work.resolve("bundles") + "," + work.resolve("conf"));
         command.add("-Dgosh.args=--nointeractive");
         command.add("-Dorg.osgi.service.http.port=" + port);

@@ -160,9 +160,11 @@ public class ScriptModeIT {
         return runJar(System.getProperty(KernelOptions.AIOS_JAR), work, vectors, script, options);
     }
 
-    /** Runs {@code jar} (a kernel jar: aios.jar or aios-bench.jar) in script mode, as ./aios sh does. */
-    static Result runJar(String jar, Path work, boolean vectors, String script, String... options)
-            throws IOException, InterruptedException {
+    /**
+     * The start of a command line for a kernel process, as ./aios builds it: this JVM's java, the Vector API when
+     * asked for and available, the flags JDK 24+ needs, and the kernel's state under {@code work/data}.
+     */
+    static List<String> kernelJvm(Path work, boolean vectors) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         if (vectors && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
@@ -175,6 +177,13 @@ public class ScriptModeIT {
         command.add("-Daios.data=" + work.resolve("data"));
         command.add("-Dorg.osgi.framework.storage=" + work.resolve("data/felix-cache"));
         command.add("-Dfelix.cm.dir=" + work.resolve("data/config"));
+        return command;
+    }
+
+    /** Runs {@code jar} (a kernel jar: aios.jar or aios-bench.jar) in script mode, as ./aios sh does. */
+    static Result runJar(String jar, Path work, boolean vectors, String script, String... options)
+            throws IOException, InterruptedException {
+        List<String> command = kernelJvm(work, vectors);
         command.add("-Dfelix.fileinstall.dir=" + Files.createDirectories(work.resolve("bundles")));
         command.add("-Dorg.osgi.service.http.port=0"); // the HTTP API on a free port, not a running kernel's 8000
         // the kernel cleans its framework cache at each start; configuration stays in data/config
