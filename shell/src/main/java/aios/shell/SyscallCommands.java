@@ -10,10 +10,13 @@ import aios.kernel.api.syscall.Resource;
 import aios.kernel.api.syscall.Sampling;
 import aios.kernel.api.syscall.Scheduling;
 import aios.kernel.api.syscall.SyscallResult;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.felix.service.command.Descriptor;
@@ -28,6 +31,8 @@ public final class SyscallCommands {
 
     /** Handles of the syscalls submitted from the shell, the newest {@value #KEPT}, for aios:wait. */
     private static final int KEPT = 1_000;
+    /** Put after the last piece of a followed text. */
+    private static final String END = new String("end of text");
 
     @Reference
     private Kernel kernel;
@@ -82,14 +87,7 @@ public final class SyscallCommands {
      * {@link WaitCommand} serves).
      */
     String await(long id, int timeoutSeconds) throws InterruptedException {
-        SyscallHandle h;
-        synchronized (submitted) {
-            h = submitted.get(id);
-        }
-        if (h == null) {
-            throw new IllegalArgumentException("syscall " + id + " was not submitted or restored from this shell (or is older than the"
-                    + " last " + KEPT + "); aios:stat " + id + " shows its status");
-        }
+        SyscallHandle h = handle(id);
         try {
             return text(h.result().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS));
         } catch (TimeoutException e) {
@@ -103,6 +101,51 @@ public final class SyscallCommands {
         } catch (java.util.concurrent.CancellationException e) {
             throw new IllegalStateException("syscall " + id + " was cancelled");
         }
+    }
+
+    /**
+     * {@link #await} that prints an LLM syscall's text on {@code out} as it is generated ({@code aios:wait --follow});
+     * returns the rest of the text, whatever was not printed.
+     */
+    String awaitFollowing(long id, int timeoutSeconds, PrintStream out) throws InterruptedException {
+        SyscallHandle h = handle(id);
+        if (!(h.syscall() instanceof LlmQuery) || h.result().toCompletableFuture().isDone()) {
+            return await(id, timeoutSeconds);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        // the kernel's worker only queues the pieces: printing to a terminal may block, so it happens here
+        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        StringBuilder printed = new StringBuilder();
+        try (AutoCloseable following = kernel.followText(id, pieces::add)) {
+            h.result().whenComplete((r, e) -> pieces.add(END)); // after the last piece
+            for (String piece; (piece = pieces.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) != END; ) {
+                if (piece == null) {
+                    throw new IllegalStateException("syscall " + id + " has not finished within " + timeoutSeconds
+                            + " s; it is " + h.status() + " (aios:stat " + id + ")");
+                }
+                out.print(piece);
+                out.flush();
+                printed.append(piece);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop following syscall " + id + ": " + e, e);
+        }
+        String text = await(id, timeoutSeconds); // it has ended: at once
+        return text.startsWith(printed.toString()) ? text.substring(printed.length()) : "\n" + text;
+    }
+
+    private SyscallHandle handle(long id) {
+        SyscallHandle h;
+        synchronized (submitted) {
+            h = submitted.get(id);
+        }
+        if (h == null) {
+            throw new IllegalArgumentException("syscall " + id + " was not submitted or restored from this shell (or is older than the"
+                    + " last " + KEPT + "); aios:stat " + id + " shows its status");
+        }
+        return h;
     }
 
     private static String text(SyscallResult r) {

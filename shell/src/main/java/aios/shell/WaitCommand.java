@@ -7,7 +7,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code aios:wait [--timeout SECONDS] ID}: prints the result of a syscall submitted with {@code aios:submit} (ID a
+ * {@code aios:wait [--timeout SECONDS] [--follow] ID}: prints the result of a syscall submitted with {@code aios:submit} (ID a
  * number), or of an agent process started with {@code aios:run} (ID {@code p} and a number). One command for both, as
  * a user waits for either the same way; the {@code p} keeps the two kinds of id apart. A {@link Function} rather than
  * a method, because Gogo would take a method named {@code wait} for {@link Object#wait(long)}.
@@ -15,8 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Function.class, property = {"osgi.command.scope=aios", "osgi.command.function=wait"})
 public final class WaitCommand implements Function {
 
-    static final String USAGE = "usage: aios:wait [--timeout SECONDS] ID — a syscall id as aios:submit or ctx:restore"
-            + " printed it (3), or an agent process id as aios:run printed it (p3)";
+    static final String USAGE = "usage: aios:wait [--timeout SECONDS] [--follow] ID — a syscall id as aios:submit or"
+            + " ctx:restore printed it (3), or an agent process id as aios:run printed it (p3); --follow prints an LLM"
+            + " syscall's text as it is generated";
 
     @Reference
     private SyscallCommands syscalls;
@@ -26,11 +27,14 @@ public final class WaitCommand implements Function {
     @Override
     public Object execute(CommandSession session, List<Object> arguments) throws Exception {
         int timeout = 300;
+        boolean follow = false;
         Object id = null;
         for (int i = 0; i < arguments.size(); i++) {
             String a = String.valueOf(arguments.get(i));
             if (a.equals("--timeout") && i + 1 < arguments.size()) {
                 timeout = number(arguments.get(++i), "--timeout").intValue();
+            } else if (a.equals("--follow")) {
+                follow = true;
             } else if (id == null) {
                 id = arguments.get(i);
             } else {
@@ -43,7 +47,8 @@ public final class WaitCommand implements Function {
         if (AgentCommands.isProcessId(id)) {
             return agents.await(AgentCommands.processId((String) id), timeout);
         }
-        return syscalls.await(number(id, "ID"), timeout);
+        return follow ? syscalls.awaitFollowing(number(id, "ID"), timeout, session.getConsole())
+                : syscalls.await(number(id, "ID"), timeout);
     }
 
     private static Long number(Object value, String what) {

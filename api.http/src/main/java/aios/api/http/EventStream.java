@@ -28,10 +28,17 @@ class EventStream implements EventHandler {
     record Item(String name, Object data, boolean last) {
     }
 
+    /** The data of an item that stands for all the text appended since the writer last took it. */
+    private static final Object PENDING_TEXT = new Object();
+
     private final BlockingQueue<Item> queue;
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean overflowed;
     private volatile boolean closed;
+    /** Text for the next {@code text} event; guarded by itself. Many small pieces take one queue slot. */
+    private final StringBuilder pendingText = new StringBuilder();
+    /** Closed when the stream ends: what feeds it. */
+    private volatile AutoCloseable source;
 
     EventStream(int buffer) {
         this.queue = new ArrayBlockingQueue<>(buffer);
@@ -49,6 +56,35 @@ class EventStream implements EventHandler {
         }
         if (!queue.offer(item)) {
             overflowed = true;
+        }
+    }
+
+    /**
+     * Queues a piece of text for a {@code text} event ({@code {"text": …}}); never blocks. Pieces that come faster
+     * than the client takes them are joined into one event, so a fast generation does not fill the queue.
+     * Called by one thread at a time.
+     */
+    final void offerText(String piece) {
+        synchronized (pendingText) {
+            boolean queued = !pendingText.isEmpty(); // an item for the text waits already
+            pendingText.append(piece);
+            if (queued) {
+                return;
+            }
+        }
+        offer(new Item("text", PENDING_TEXT, false));
+    }
+
+    /** What feeds the stream: closed once the stream has ended, whatever ended it. */
+    final void feedBy(AutoCloseable source) {
+        this.source = source;
+    }
+
+    /** The stream has ended: stops what feeds it. */
+    final void ended() throws Exception {
+        AutoCloseable s = source;
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -77,7 +113,16 @@ class EventStream implements EventHandler {
                 write(out, ": keep-alive\n\n");
                 continue;
             }
-            writeEvent(out, item.name(), item.data());
+            if (item.data() == PENDING_TEXT) {
+                String text;
+                synchronized (pendingText) {
+                    text = pendingText.toString();
+                    pendingText.setLength(0);
+                }
+                writeEvent(out, item.name(), Map.of("text", text));
+            } else {
+                writeEvent(out, item.name(), item.data());
+            }
             if (item.last()) {
                 return;
             }

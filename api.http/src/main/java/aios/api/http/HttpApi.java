@@ -1030,10 +1030,10 @@ public final class HttpApi extends HttpServlet {
     }
 
     /**
-     * An LLM syscall's progress and text as server-sent events: {@code status} now, the kernel's events of the syscall
-     * as they come ({@code aios/syscall/STARTED}, {@code …/PREEMPTED} with the tokens so far, …), then {@code text}
-     * with the generated text and {@code done} with the result or error. The kernel hands over the text when the
-     * generation ends, so the text comes as one event at the end.
+     * An LLM syscall's progress and text as server-sent events: {@code status} now, then as they come the kernel's
+     * events of the syscall ({@code aios/syscall/STARTED}, {@code …/PREEMPTED} with the tokens so far, …) and
+     * {@code text} events with the text generated since the last one ({@link Kernel#followText}; joined they are the
+     * result's text), then {@code done} with the result or error.
      */
     private void tokenStream(Request r) throws IOException {
         SyscallHandle h = visibleHandle(r);
@@ -1041,16 +1041,39 @@ public final class HttpApi extends HttpServlet {
             throw ApiException.badRequest("syscall " + h.id() + " is a " + h.syscall().kind() + " syscall: only LLM"
                     + " syscalls have tokens to stream");
         }
+        Kernel k = kernel();
         EventStream s = new EventStream(config.stream_buffer());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(EventConstants.EVENT_TOPIC, new String[] {"aios/syscall/*"});
         props.put(EventConstants.EVENT_FILTER, "(" + KernelEvents.ID + "=" + h.id() + ")");
         stream(r, s, props, () -> {
             s.offer(new EventStream.Item("status", Map.of("id", h.id(), "status", h.status().name()), false));
+            StringBuilder sent = new StringBuilder(); // guarded by itself: written by a kernel worker, read at the end
+            if (!h.result().toCompletableFuture().isDone()) {
+                try {
+                    s.feedBy(k.followText(h.id(), piece -> {
+                        synchronized (sent) {
+                            sent.append(piece);
+                        }
+                        s.offerText(piece);
+                    }));
+                } catch (IllegalArgumentException e) {
+                    // the handle is not done, so the kernel knows the syscall: a kernel that restarted meanwhile
+                    log.warn("syscall {}'s text cannot be followed ({}); the stream sends it when it ends", h.id(),
+                            e.getMessage());
+                }
+            }
             h.result().whenComplete((result, failure) -> {
                 Reply done = resultReply(h);
                 if (result instanceof LlmResult llm) {
-                    s.offer(new EventStream.Item("text", Map.of("text", llm.text()), false));
+                    String rest;
+                    synchronized (sent) {
+                        // what the kernel did not deliver: all of it when nothing was followed
+                        rest = llm.text().startsWith(sent.toString()) ? llm.text().substring(sent.length()) : "";
+                    }
+                    if (!rest.isEmpty()) {
+                        s.offerText(rest);
+                    }
                 }
                 s.offer(new EventStream.Item("done", done.body(), true));
             });
@@ -1085,6 +1108,11 @@ public final class HttpApi extends HttpServlet {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                try {
+                    s.ended();
+                } catch (Exception e) {
+                    log.warn("an event stream's source did not stop: {}", e.toString(), e);
+                }
                 streams.remove(s);
                 openStreams.decrementAndGet();
                 try {

@@ -6,6 +6,7 @@ import aios.kernel.api.syscall.Syscall;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -77,6 +78,32 @@ public interface Kernel {
      * @since 1.1
      */
     SyscallHandle resume(LlmQuery query, byte[] state);
+
+    /**
+     * Follows an LLM syscall's text as it is generated. {@code listener} receives each new piece of the text, in
+     * order, nothing lost or repeated, from the moment it is registered: first the text generated so far as one
+     * piece, at the generation's next step, then each step's new text; the pieces joined are the text of the
+     * syscall's result. Delivery ends when the syscall ends, after its last piece and before its result completes;
+     * closing the returned handle stops it at once (no call starts after {@code close} returns).
+     *
+     * <p>The listener is called on a kernel worker thread between steps of the generation, never concurrently for
+     * one listener: it must return quickly and not block, or the generation waits. If it throws, it is called no more
+     * (and the syscall goes on). A piece never ends inside a character: text a step leaves undecodable so far (part of
+     * a multi-byte character) comes with the next piece. A backend that does not generate in steps
+     * ({@link aios.kernel.api.llm.LlmBackend#start} returns {@code null}) delivers nothing until the end, then the
+     * whole text as one piece. A held or waiting syscall delivers once it runs; a syscall that has already ended
+     * delivers nothing (its result holds the text); one that fails or is cancelled delivers no more.
+     *
+     * <p>Nothing is built for a syscall that nobody follows. A resumed generation ({@link #resume}) is a new syscall:
+     * follow its new id; its first piece is all the text it has, from before the capture too.
+     *
+     * @param listener called with each piece, never {@code null} or empty
+     * @return closing it stops delivery; closing it again does nothing
+     * @throws IllegalArgumentException if the kernel does not know syscall {@code syscallId} (never submitted, or
+     *     finished so long ago that it was forgotten) or it is not an LLM syscall; the message names the id
+     * @since 1.3
+     */
+    AutoCloseable followText(long syscallId, Consumer<String> listener);
 
     /** One entry per resource. */
     List<QueueInfo> queues();

@@ -2,7 +2,7 @@
  * The kernel as its users see it: register agents, submit syscalls, follow their handles, inspect queues.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package aios.kernel.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -52,6 +52,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.osgi.framework.Constants;
@@ -525,6 +526,48 @@ public final class KernelRouter implements Kernel {
     }
 
     @Override
+    public AutoCloseable followText(long id, Consumer<String> listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener is null: pass what receives the pieces of syscall " + id
+                    + "'s text");
+        }
+        KernelTask t = tasks.get(id);
+        Resource resource = t != null ? t.resource : null;
+        if (t == null) {
+            FinishedSyscall f = finished.get(id); // moved there before it leaves tasks: one of the two has it
+            if (f == null) {
+                throw new IllegalArgumentException("syscall " + id + " is unknown: it was never submitted, or it"
+                        + " finished so long ago that the kernel forgot it (see results.retained)");
+            }
+            resource = f.resource();
+        }
+        if (resource != Resource.LLM) {
+            throw new IllegalArgumentException("syscall " + id + " is a " + resource.id() + " syscall: only an LLM"
+                    + " syscall has text to follow");
+        }
+        return t != null ? t.follow(listener) : TextFollower.ended(listener); // ended: its result holds the text
+    }
+
+    /**
+     * Hands the text so far to the task's followers; {@code last}: it is the whole text. A follower that throws is
+     * dropped and the warning says so; the generation goes on.
+     */
+    private void deliverText(KernelTask t, String text, boolean last) {
+        TextFollower[] fs = t.followers;
+        if (fs == null) {
+            return;
+        }
+        for (TextFollower f : fs) {
+            try {
+                f.offer(text, last);
+            } catch (RuntimeException e) {
+                warn("a follower of the text of {} threw and is sent nothing more (the syscall goes on): {}", t,
+                        describe(e), e);
+            }
+        }
+    }
+
+    @Override
     public List<QueueInfo> queues() {
         return queues.values().stream().map(ResourceQueue::info).toList();
     }
@@ -657,6 +700,7 @@ public final class KernelRouter implements Kernel {
                 if (cm != null) {
                     cm.charge(q.agent(), r.completionTokens());
                 }
+                deliverText(t, r.text(), true);
                 return r;
             }
         }
@@ -681,6 +725,9 @@ public final class KernelRouter implements Kernel {
                     if (t.checkpointRequest != null) {
                         serveCheckpoint(t, g);
                     }
+                    if (t.followers != null && !g.finished()) { // the finished text goes out below, whole
+                        deliverText(t, g.result().text(), false);
+                    }
                     if (Thread.currentThread().isInterrupted()) {
                         throw new InterruptedException("generation interrupted");
                     }
@@ -688,6 +735,7 @@ public final class KernelRouter implements Kernel {
                 if (g.finished()) {
                     LlmResult r = g.result();
                     g.close();
+                    deliverText(t, r.text(), true); // before the result completes: followers have it all first
                     return r;
                 }
                 if (queue.hasWaiting() || queue.isClosed()) {
@@ -833,6 +881,7 @@ public final class KernelRouter implements Kernel {
         if (kept != null) {
             kept.close(); // a preempted generation that will not continue
         }
+        t.endFollowing();
         serveCheckpoint(t, null);
         t.error = error;
         ResourceQueue q = queues.get(t.resource);

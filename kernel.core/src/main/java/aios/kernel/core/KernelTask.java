@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * One syscall inside the kernel: the {@link Task} its queue's policy orders and the {@link SyscallHandle} its
@@ -72,6 +73,14 @@ final class KernelTask implements Task, SyscallHandle {
     /** The id of the approval a held task waited for last ({@code null} if it never waited for an operator). */
     volatile String approval;
 
+    /**
+     * Who follows the generated text ({@link aios.kernel.api.Kernel#followText}); {@code null} while nobody does, so
+     * that the worker builds no text then. Replaced, never changed in place, under {@code this}.
+     */
+    volatile TextFollower[] followers;
+    /** The task ended: nobody can follow it any more; guarded by {@code this}. */
+    private boolean followingEnded;
+
     /** The worker running this task, so that cancel can interrupt it; guarded by {@code this}. */
     private Thread runner;
 
@@ -117,6 +126,34 @@ final class KernelTask implements Task, SyscallHandle {
             return true;
         }
         return false;
+    }
+
+    /** Adds a follower of the text; after the task ended, one that is sent nothing. */
+    synchronized TextFollower follow(Consumer<String> listener) {
+        if (followingEnded) {
+            return TextFollower.ended(listener);
+        }
+        TextFollower f = new TextFollower(listener, this::unfollowClosed);
+        TextFollower[] now = followers;
+        TextFollower[] next = now == null ? new TextFollower[1] : java.util.Arrays.copyOf(now, now.length + 1);
+        next[next.length - 1] = f;
+        followers = next;
+        return f;
+    }
+
+    /** Drops the followers that were closed. */
+    private synchronized void unfollowClosed() {
+        TextFollower[] now = followers;
+        if (now != null) {
+            TextFollower[] open = java.util.Arrays.stream(now).filter(f -> !f.isClosed()).toArray(TextFollower[]::new);
+            followers = open.length == 0 ? null : open;
+        }
+    }
+
+    /** The task ended: its followers get nothing more. */
+    synchronized void endFollowing() {
+        followingEnded = true;
+        followers = null;
     }
 
     @Override

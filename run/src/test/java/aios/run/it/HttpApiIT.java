@@ -415,10 +415,64 @@ public class HttpApiIT {
         assertTrue(events.toString(), events.stream().anyMatch(e -> e.startsWith("text ")));
         String done = events.get(events.size() - 1);
         assertTrue(done, done.startsWith("done ") && done.contains("\"status\":\"COMPLETED\""));
+        assertEquals(events.toString(), resultText(done), joinedText(events));
         Answer notLlm = kernel.post("/api/v1/syscalls", cerebro, "{\"type\": \"memory\", \"operation\": \"add\","
                 + " \"content\": \"x\"}");
         assertJsonError(kernel.get("/api/v1/syscalls/" + notLlm.json().get("id").asLong() + "/tokens", cerebro),
                 400, "only LLM syscalls");
+    }
+
+    @Test
+    public void theTokenStreamSendsTheTextAsItIsGenerated_inPiecesThatJoinToTheResult() throws Exception {
+        // two other generations on the two LLM workers and round robin by 2 tokens: ours takes turns with them, so
+        // it is still running when the stream opens, and its text comes slice by slice
+        String before = null;
+        for (JsonNode q : kernel.get("/api/v1/queues", operator).json().get("queues")) {
+            if (q.get("resource").asText().equals("llm")) {
+                before = q.get("policy").asText();
+            }
+        }
+        assertNotNull(before);
+        assertEquals(200, kernel.send("PUT", "/api/v1/queues/llm/policy", operator,
+                "{\"policy\": \"rr\", \"parameters\": {\"slice.tokens\": \"2\"}}").status());
+        try {
+            String others = kernel.agentToken("others");
+            for (int seed = 1; seed <= 2; seed++) {
+                assertEquals(202, kernel.post("/api/v1/syscalls", others, "{\"type\": \"llm\", \"prompt\": \"Once"
+                        + " upon a time\", \"max_tokens\": 400, \"temperature\": 0.8, \"seed\": " + seed + "}")
+                        .status());
+            }
+            Answer accepted = kernel.post("/api/v1/syscalls", cerebro, "{\"type\": \"llm\", \"prompt\": \"Once upon"
+                    + " a time\", \"max_tokens\": 200, \"temperature\": 0.8, \"seed\": 5}");
+            long id = accepted.json().get("id").asLong();
+            List<String> events = readEvents("/api/v1/syscalls/" + id + "/tokens", cerebro, "done", () -> { });
+            String done = events.get(events.size() - 1);
+            assertTrue(done, done.startsWith("done ") && done.contains("\"status\":\"COMPLETED\""));
+            long pieces = events.stream().filter(e -> e.startsWith("text ")).count();
+            assertTrue("more than one text event: " + events, pieces > 1);
+            String text = resultText(done);
+            assertTrue(done, text.length() > 100);
+            assertEquals(events.toString(), text, joinedText(events));
+        } finally {
+            assertEquals(200, kernel.send("PUT", "/api/v1/queues/llm/policy", operator, "{\"policy\": \"" + before
+                    + "\"}").status());
+        }
+    }
+
+    /** The text of the {@code text} events, joined. */
+    private static String joinedText(List<String> events) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (String e : events) {
+            if (e.startsWith("text ")) {
+                text.append(KernelServer.JSON.readTree(e.substring(5)).get("text").asText());
+            }
+        }
+        return text.toString();
+    }
+
+    /** The result's text in a {@code done} event. */
+    private static String resultText(String done) throws Exception {
+        return KernelServer.JSON.readTree(done.substring(5)).get("result").get("text").asText();
     }
 
     // ---------------------------------------------------------------- limits and bad input

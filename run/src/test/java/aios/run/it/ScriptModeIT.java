@@ -65,6 +65,21 @@ public class ScriptModeIT {
     }
 
     @Test
+    public void waitFollowPrintsTheTextAsItIsGenerated_theSameTextAsWait() throws Exception {
+        Result r = runScript("id = aios:submit --agent alice --tokens 200 llm Once upon a time\n"
+                + "aios:wait --follow $id\n"
+                + "aios:wait $id");
+        assertEquals("exit status; stderr:\n" + r.stderr, 0, r.status);
+        // the id, the followed text, then the same text from the plain wait
+        String out = r.stdout;
+        String start = ", there was a little girl named Lily. She loved to play outside in the park.";
+        int followed = out.indexOf(start);
+        int waited = out.indexOf(start, followed + 1);
+        assertTrue(out, followed >= 0 && waited > followed);
+        assertEquals(out, out.substring(followed, waited).strip(), out.substring(waited).strip());
+    }
+
+    @Test
     public void aContextSavedMidGeneration_continuesAfterARestartWithTheUninterruptedText() throws Exception {
         String a = "--tokens 300 --temperature 0.8 --seed 7 llm Tom had a dog";
         Path work = newWorkDir();

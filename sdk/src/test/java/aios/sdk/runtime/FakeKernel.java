@@ -120,6 +120,11 @@ final class FakeKernel implements Kernel {
     }
 
     @Override
+    public AutoCloseable followText(long syscallId, java.util.function.Consumer<String> listener) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public List<QueueInfo> queues() {
         return List.of();
     }
