@@ -711,7 +711,10 @@ public final class KernelRouter implements Kernel {
                 int budget = slice.tokens() > 0 ? slice.tokens() : Integer.MAX_VALUE;
                 // with a time limit, step a token at a time so the limit is checked at every token boundary
                 int perStep = slice.nanos() > 0 ? 1 : STEP_TOKENS;
-                while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd) {
+                // a closed queue ends the turn at once: its stand-in policy has no time slice, and the worker may
+                // have missed the kernel's interrupt (taken the task just as it stopped), so without this check a
+                // long generation would run to its end after the kernel stopped
+                while (!g.finished() && budget > 0 && clock.nanoTime() < sliceEnd && !queue.isClosed()) {
                     int want = Math.min(budget, perStep);
                     ContextManager cm = contexts;
                     if (cm != null) {

@@ -228,7 +228,9 @@ class PreemptionTest {
         assertTrue(tokensOfA < 1_000_000);
     }
 
-    @Test
+    // repeated: the race it guards (a worker taking a task just as the kernel stops, missing its interrupt, then
+    // running the generation on under the closed queue's slice-less stand-in policy) showed about once in 300 runs
+    @org.junit.jupiter.api.RepeatedTest(30)
     void stoppingTheKernelEndsGenerationsThatTakeTurns_noHandleIsLeftHanging() throws Exception {
         start(2);
         SyscallHandle a = kernel.submit(generation("a", 50_000_000, 1));
