@@ -42,8 +42,12 @@ final class ApiClient implements AutoCloseable {
 
     ApiClient(Endpoint endpoint) {
         this.endpoint = endpoint;
+        this.client = newClient(endpoint);
+    }
+
+    private static HttpClient newClient(Endpoint endpoint) {
         boolean tls = endpoint.base().getScheme().equalsIgnoreCase("https");
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 // plain http stays HTTP/1.1: an HTTP/2 upgrade attempt confuses some model servers
                 .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(min(CONNECT_TIMEOUT, endpoint.timeout())).build();
@@ -69,7 +73,19 @@ final class ApiClient implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(ChatRequest.JSON.writeValueAsBytes(body)));
-        return exchange(b.build(), model, deadline);
+        if (!stream) {
+            return exchange(client, b.build(), model, deadline, null);
+        }
+        // A stream gets a client of its own, shut down when the stream is closed: cancelling a body's subscription
+        // does not always close its HTTP/1.1 connection at once (about once in 40 aborts the server went on
+        // writing), and an aborted generation must stop the server's work.
+        HttpClient own = newClient(endpoint);
+        try {
+            return exchange(own, b.build(), model, deadline, own::shutdownNow);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            own.shutdownNow();
+            throw e;
+        }
     }
 
     /**
@@ -80,8 +96,8 @@ final class ApiClient implements AutoCloseable {
         URI url = endpoint.modelList();
         long deadline = System.nanoTime() + min(Duration.ofSeconds(30), endpoint.timeout()).toNanos();
         JsonNode list;
-        try (ResponseBody body = exchange(request(url, deadline).header("Accept", "application/json").GET().build(),
-                null, deadline)) {
+        try (ResponseBody body = exchange(client, request(url, deadline).header("Accept", "application/json").GET()
+                .build(), null, deadline, null)) {
             list = ChatRequest.JSON.readTree(readAll(body, url, null, deadline));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException("the answer of " + url + " is not JSON (" + e.getOriginalMessage() + "): is base.url"
@@ -136,11 +152,12 @@ final class ApiClient implements AutoCloseable {
         return b;
     }
 
-    private ResponseBody exchange(HttpRequest request, String model, long deadline)
+    /** @param release run once the body is closed ({@code null}: nothing), such as shutting down its own client */
+    private ResponseBody exchange(HttpClient via, HttpRequest request, String model, long deadline, Runnable release)
             throws IOException, InterruptedException {
         URI url = request.uri();
         CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> future =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
+                via.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
         HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
             response = future.get(remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
@@ -155,7 +172,7 @@ final class ApiClient implements AutoCloseable {
         }
         int status = response.statusCode();
         boolean ok = status / 100 == 2;
-        ResponseBody body = new ResponseBody(ok ? endpoint.maxResponseBytes() : ERROR_BODY_BYTES);
+        ResponseBody body = new ResponseBody(ok ? endpoint.maxResponseBytes() : ERROR_BODY_BYTES, release);
         response.body().subscribe(body);
         if (ok) {
             return body;

@@ -41,8 +41,12 @@ final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>>, AutoClose
     private boolean ended;
     private long received;
 
-    ResponseBody(long maxBytes) {
+    private final Runnable release;
+
+    /** @param release run once, when the body is closed ({@code null}: nothing) */
+    ResponseBody(long maxBytes, Runnable release) {
         this.maxBytes = maxBytes;
+        this.release = release;
     }
 
     @Override
@@ -161,10 +165,14 @@ final class ResponseBody implements Flow.Subscriber<List<ByteBuffer>>, AutoClose
     /** Aborts the exchange if the body has not been read to its end; idempotent. */
     @Override
     public void close() {
+        boolean first = !closed;
         closed = true;
         Flow.Subscription s = subscription;
         if (s != null && !ended) {
             s.cancel();
+        }
+        if (first && release != null) {
+            release.run();
         }
     }
 }
