@@ -129,16 +129,19 @@ public final class SqliteNotes implements NoteStore {
         }
         String match = FullTextQuery.of(text);
         Map<String, String> wanted = filter == null ? Map.of() : new TreeMap<>(filter);
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", bm25(notes_fts) FROM notes_fts JOIN notes n "
-                + "ON n.row_id = notes_fts.rowid WHERE notes_fts MATCH ? AND n.agent = ?");
+        // the agent's key in the query: the index matches and ranks only its notes (bm25 weighs the key 0)
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", bm25(notes_fts, 1.0, 0.0) FROM notes_fts JOIN "
+                + "notes n ON n.row_id = notes_fts.rowid WHERE notes_fts MATCH 'agent_key : \"a' || hex(?) || '\" AND "
+                + "content : (' || ? || ')' AND n.agent = ?");
         for (int i = 0; i < wanted.size(); i++) {
             sql.append(" AND EXISTS (SELECT 1 FROM note_metadata m WHERE m.note = n.row_id AND m.key = ? AND "
                     + "m.value = ?)");
         }
-        sql.append(" ORDER BY bm25(notes_fts), n.updated_us DESC LIMIT ?");
+        sql.append(" ORDER BY bm25(notes_fts, 1.0, 0.0), n.updated_us DESC LIMIT ?");
         return db.onBehalfOf(agent, "search notes", () -> db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(sql.toString())) {
                 int i = 1;
+                s.setString(i++, agent);
                 s.setString(i++, match);
                 s.setString(i++, agent);
                 for (Map.Entry<String, String> e : wanted.entrySet()) {

@@ -37,7 +37,7 @@ public @interface StorageConfig {
     @AttributeDefinition(name = "collector.batch", description = "Most events the collector writes in one "
             + "transaction. A transaction takes only what is queued, so it is this large only while the writer is "
             + "behind; larger ones make each row cheaper but hold the database's one writer longer")
-    int collector_batch() default 4_096;
+    int collector_batch() default 8_192;
 
     @AttributeDefinition(name = "collector.wait.ms",
             description = "How long an event waits for room in a full queue before it is dropped, counted and "

@@ -68,6 +68,8 @@ CREATE TABLE notes (
     content    TEXT NOT NULL,
     created_us INTEGER NOT NULL,
     updated_us INTEGER NOT NULL,
+    -- the agent as one full-text token, so that a search ranks only the searching agent's notes
+    agent_key  TEXT GENERATED ALWAYS AS ('a' || hex(agent)) VIRTUAL,
     UNIQUE (agent, id)
 );
 CREATE INDEX notes_agent_updated ON notes(agent, updated_us);
@@ -78,17 +80,19 @@ CREATE TABLE note_metadata (
     PRIMARY KEY (note, key)
 ) WITHOUT ROWID;
 CREATE INDEX note_metadata_key_value ON note_metadata(key, value);
-CREATE VIRTUAL TABLE notes_fts USING fts5(content, content = 'notes', content_rowid = 'row_id',
+CREATE VIRTUAL TABLE notes_fts USING fts5(content, agent_key, content = 'notes', content_rowid = 'row_id',
     tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
-    INSERT INTO notes_fts(rowid, content) VALUES (new.row_id, new.content);
+    INSERT INTO notes_fts(rowid, content, agent_key) VALUES (new.row_id, new.content, new.agent_key);
 END;
 CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
-    INSERT INTO notes_fts(notes_fts, rowid, content) VALUES ('delete', old.row_id, old.content);
+    INSERT INTO notes_fts(notes_fts, rowid, content, agent_key) VALUES ('delete', old.row_id, old.content,
+        old.agent_key);
 END;
 CREATE TRIGGER notes_fts_update AFTER UPDATE OF content ON notes BEGIN
-    INSERT INTO notes_fts(notes_fts, rowid, content) VALUES ('delete', old.row_id, old.content);
-    INSERT INTO notes_fts(rowid, content) VALUES (new.row_id, new.content);
+    INSERT INTO notes_fts(notes_fts, rowid, content, agent_key) VALUES ('delete', old.row_id, old.content,
+        old.agent_key);
+    INSERT INTO notes_fts(rowid, content, agent_key) VALUES (new.row_id, new.content, new.agent_key);
 END;
 
 -- Agents' files and directories; path is relative to the agent's namespace, '/'-separated, without a leading

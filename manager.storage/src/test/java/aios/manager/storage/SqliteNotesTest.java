@@ -136,4 +136,26 @@ class SqliteNotesTest {
                 () -> notes.put(new Note("alice", "", "x", Map.of(), null, null))).getMessage());
         assertThrows(IllegalArgumentException.class, () -> notes.put(new Note(" ", "i", "x", Map.of(), null, null)));
     }
+
+    @Test
+    void aDatabaseOfSchema1IsMigrated_andItsNotesAreFoundByTheirAgentOnly() throws Exception {
+        Path file = dir.resolve("old.db");
+        String v1;
+        try (var in = SqliteNotesTest.class.getResourceAsStream("schema-1.sql")) {
+            v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try (Database old = Database.open(file, 1000, 1, new Schema(v1, List.of()))) {
+            SqliteNotes notes1 = new SqliteNotes(old);
+            notes1.put(note("alice", "a1", "the garden gate is green", Map.of(), 0));
+            notes1.put(note("bob", "b1", "the garden gate is broken", Map.of(), 1));
+        }
+        try (Database migrated = Database.open(file, 1000, 1)) {
+            assertEquals(Schema.bundled().version(), (int) migrated.read(c -> Schema.pragma(c, "user_version")));
+            SqliteNotes after = new SqliteNotes(migrated);
+            assertEquals(List.of("a1"), ids(after.search("alice", "garden gate", null, 10)));
+            assertEquals(List.of("b1"), ids(after.search("bob", "garden gate", null, 10)));
+            after.put(note("alice", "a2", "a green garden", Map.of(), 2));
+            assertEquals(List.of("a2", "a1"), ids(after.search("alice", "green garden", null, 10)));
+        }
+    }
 }
