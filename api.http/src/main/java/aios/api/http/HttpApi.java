@@ -1,32 +1,16 @@
 package aios.api.http;
 
-import aios.kernel.api.AgentInfo;
 import aios.kernel.api.Kernel;
-import aios.kernel.api.QueueInfo;
-import aios.kernel.api.SyscallException;
 import aios.kernel.api.SyscallHandle;
-import aios.kernel.api.SyscallInfo;
 import aios.kernel.api.SyscallRejectedException;
-import aios.kernel.api.Timings;
 import aios.kernel.api.access.Principal;
 import aios.kernel.api.access.Tokens;
-import aios.kernel.api.agent.AgentDescription;
 import aios.kernel.api.agent.AgentProcess;
 import aios.kernel.api.agent.AgentRunner;
-import aios.kernel.api.event.KernelEvents;
 import aios.kernel.api.llm.LlmBackend;
 import aios.kernel.api.memory.MemoryManager;
 import aios.kernel.api.storage.StorageManager;
-import aios.kernel.api.syscall.LlmQuery;
-import aios.kernel.api.syscall.LlmResult;
-import aios.kernel.api.syscall.MemoryOperation;
-import aios.kernel.api.syscall.MemoryQuery;
-import aios.kernel.api.syscall.MemoryResult;
-import aios.kernel.api.syscall.Resource;
-import aios.kernel.api.syscall.Syscall;
-import aios.kernel.api.syscall.SyscallResult;
 import aios.kernel.api.tool.ToolManager;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,38 +18,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import javax.servlet.AsyncContext;
-import javax.servlet.AsyncEvent;
-import javax.servlet.AsyncListener;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -74,8 +39,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.log.Logger;
@@ -98,6 +61,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p><b>Threads.</b> Requests that wait for a syscall are asynchronous: the servlet thread returns at once and the
  * answer is written, when the syscall ends, on a virtual thread of this component. Each event stream has a virtual
  * thread of its own. Event Admin delivers to the streams' handlers directly: they only queue.
+ *
+ * <p><b>Where the routes are.</b> This class is the component (references, settings, life cycle), the dispatch (who
+ * is calling, the rate limit, which route), the route table, {@code /status} and the OpenAPI description, and what the
+ * route groups share (the services, checks of who may act as whom, ids, writing an answer). The handlers are in
+ * {@link CerebrumRoutes}, {@link NativeRoutes} and {@link StreamRoutes}; answers that wait are written by
+ * {@link AsyncReplies}.
  */
 @Component(service = Servlet.class, configurationPid = HttpApi.PID, immediate = true)
 @HttpWhiteboardServletPattern("/*")
@@ -110,41 +79,40 @@ public final class HttpApi extends HttpServlet {
     static final String PID = "aios.http";
     static final String API = "/api/v1";
 
-    /** Agent names as the kernel accepts them (Kernel.register), and nothing else in an event filter. */
-    private static final Pattern AGENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern TOPIC = Pattern.compile("aios(/[A-Za-z0-9_.-]+)*(/\\*)?");
     private static final String BEARER = "Bearer ";
 
     @Reference(service = LoggerFactory.class)
     private transient Logger log;
 
+    // Null while not bound. The route groups read them directly only where a missing service is part of the answer
+    // (/core/status, the installed agents); otherwise through kernel() and runner(), which answer 503.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile Kernel kernel;
+    transient volatile Kernel kernel;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile AgentRunner runner;
+    transient volatile AgentRunner runner;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile MemoryManager memory;
+    transient volatile MemoryManager memory;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile StorageManager storage;
+    transient volatile StorageManager storage;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile ToolManager tools;
+    transient volatile ToolManager tools;
 
     private transient volatile Tokens tokens;
 
     /** A model backend with its name ({@link LlmBackend#NAME}). */
-    private record Backend(LlmBackend backend, String name) {
+    record Backend(LlmBackend backend, String name) {
     }
 
-    private final transient List<Backend> backends = new CopyOnWriteArrayList<>();
+    final transient List<Backend> backends = new CopyOnWriteArrayList<>();
 
     private transient volatile HttpApiConfig config;
     private transient volatile RateLimiter limiter;
@@ -156,9 +124,7 @@ public final class HttpApi extends HttpServlet {
     private transient PrintStream announce;
     private final transient Object operatorTokenLock = new Object();
     private transient boolean operatorTokenChecked;
-    private final transient Set<EventStream> streams = ConcurrentHashMap.newKeySet();
-    private final transient AtomicInteger openStreams = new AtomicInteger();
-    private final transient Set<String> fallbackModelsLogged = ConcurrentHashMap.newKeySet();
+    private transient StreamRoutes streams;
     private transient List<Route> routes;
     private transient byte[] openApi;
 
@@ -173,7 +139,9 @@ public final class HttpApi extends HttpServlet {
                 .normalize();
         String script = context.getProperty("aios.script");
         this.announce = script == null || script.isBlank() ? System.out : System.err;
-        this.routes = routes();
+        this.streams = new StreamRoutes(this, context, threads);
+        AsyncReplies replies = new AsyncReplies(this, threads);
+        this.routes = routes(new CerebrumRoutes(this, replies), new NativeRoutes(this, replies), streams);
         this.openApi = readOpenApi();
         this.active = true;
         Tokens t = tokens;
@@ -209,9 +177,7 @@ public final class HttpApi extends HttpServlet {
     @Deactivate
     void deactivate() {
         active = false;
-        for (EventStream s : streams) {
-            s.close("the HTTP API is stopping");
-        }
+        streams.closeAll("the HTTP API is stopping");
         threads.shutdown();
         try {
             if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -384,7 +350,7 @@ public final class HttpApi extends HttpServlet {
                 + " access manager, bundle aios.manager.access); requests that need a token are refused until it is");
     }
 
-    private static void error(HttpServletResponse resp, ApiException e) throws IOException {
+    static void error(HttpServletResponse resp, ApiException e) throws IOException {
         if (resp.isCommitted()) {
             return; // a stream already answered; nothing more can be said
         }
@@ -400,7 +366,7 @@ public final class HttpApi extends HttpServlet {
         send(resp, e.status(), body);
     }
 
-    private static void send(HttpServletResponse resp, int status, Object body) throws IOException {
+    static void send(HttpServletResponse resp, int status, Object body) throws IOException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setContentType("application/json;charset=utf-8");
@@ -413,45 +379,57 @@ public final class HttpApi extends HttpServlet {
 
     // ---------------------------------------------------------------- the routes
 
-    private List<Route> routes() {
+    private List<Route> routes(CerebrumRoutes cerebrum, NativeRoutes nativ, StreamRoutes stream) {
         Route.Access open = Route.Access.OPEN;
         Route.Access token = Route.Access.TOKEN;
         Route.Access operator = Route.Access.OPERATOR;
         return List.of(
                 // AIOS / Cerebrum
                 new Route("GET", "/status", open, r -> send(r.response, 200, status())),
-                new Route("GET", "/core/status", open, r -> send(r.response, 200, coreStatus())),
-                new Route("GET", "/core/llms/list", open, r -> send(r.response, 200, llmList())),
-                new Route("POST", "/query", token, this::query),
-                new Route("POST", "/agents/submit", token, this::cerebrumSubmit),
-                new Route("GET", "/agents/{id}/status", token, this::cerebrumAgentStatus),
-                new Route("GET", "/agents/ps", token, this::cerebrumPs),
+                new Route("GET", "/core/status", open, r -> send(r.response, 200, cerebrum.coreStatus())),
+                new Route("GET", "/core/llms/list", open, r -> send(r.response, 200, cerebrum.llmList())),
+                new Route("POST", "/query", token, cerebrum::query),
+                new Route("POST", "/agents/submit", token, cerebrum::submit),
+                new Route("GET", "/agents/{id}/status", token, cerebrum::agentStatus),
+                new Route("GET", "/agents/ps", token, cerebrum::ps),
                 // native
                 new Route("GET", API + "/status", open, r -> send(r.response, 200, status())),
                 new Route("GET", API + "/openapi.json", open, this::openApi),
-                new Route("POST", API + "/syscalls", token, this::submitSyscall),
-                new Route("GET", API + "/syscalls/{id}", token, this::syscallStatus),
-                new Route("DELETE", API + "/syscalls/{id}", token, this::cancelSyscall),
-                new Route("GET", API + "/syscalls/{id}/result", token, this::syscallResult),
-                new Route("GET", API + "/syscalls/{id}/tokens", token, this::tokenStream),
-                new Route("GET", API + "/events", token, this::eventStream),
-                new Route("GET", API + "/agents", token, this::agents),
-                new Route("PUT", API + "/agents/{name}", token, this::registerAgent),
-                new Route("POST", API + "/processes", token, this::startProcess),
-                new Route("GET", API + "/processes", token, this::processes),
-                new Route("GET", API + "/processes/{id}", token, this::process),
-                new Route("DELETE", API + "/processes/{id}", token, this::killProcess),
-                new Route("GET", API + "/queues", token, r -> send(r.response, 200, queues())),
-                new Route("GET", API + "/policies", token, r -> send(r.response, 200, policies())),
-                new Route("PUT", API + "/queues/{resource}/policy", operator, this::switchPolicy),
-                new Route("POST", API + "/tokens", operator, this::issueToken),
-                new Route("GET", API + "/tokens", operator, this::listTokens),
-                new Route("DELETE", API + "/tokens/{id}", operator, this::revokeToken));
+                new Route("POST", API + "/syscalls", token, nativ::submitSyscall),
+                new Route("GET", API + "/syscalls/{id}", token, nativ::syscallStatus),
+                new Route("DELETE", API + "/syscalls/{id}", token, nativ::cancelSyscall),
+                new Route("GET", API + "/syscalls/{id}/result", token, nativ::syscallResult),
+                new Route("GET", API + "/syscalls/{id}/tokens", token, stream::tokenStream),
+                new Route("GET", API + "/events", token, stream::eventStream),
+                new Route("GET", API + "/agents", token, nativ::agents),
+                new Route("PUT", API + "/agents/{name}", token, nativ::registerAgent),
+                new Route("POST", API + "/processes", token, nativ::startProcess),
+                new Route("GET", API + "/processes", token, nativ::processes),
+                new Route("GET", API + "/processes/{id}", token, nativ::process),
+                new Route("DELETE", API + "/processes/{id}", token, nativ::killProcess),
+                new Route("GET", API + "/queues", token, r -> send(r.response, 200, nativ.queues())),
+                new Route("GET", API + "/policies", token, r -> send(r.response, 200, nativ.policies())),
+                new Route("PUT", API + "/queues/{resource}/policy", operator, nativ::switchPolicy),
+                new Route("POST", API + "/tokens", operator, nativ::issueToken),
+                new Route("GET", API + "/tokens", operator, nativ::listTokens),
+                new Route("DELETE", API + "/tokens/{id}", operator, nativ::revokeToken));
     }
 
-    // ---------------------------------------------------------------- services
+    // ---------------------------------------------------------------- services and settings, for the route groups
 
-    private Kernel kernel() {
+    HttpApiConfig config() {
+        return config;
+    }
+
+    Logger log() {
+        return log;
+    }
+
+    SubmittedSyscalls submitted() {
+        return submitted;
+    }
+
+    Kernel kernel() {
         Kernel k = kernel;
         if (k == null) {
             throw new ApiException(503, "the kernel is not running: no Kernel service (bundle aios.kernel.core) is"
@@ -460,7 +438,7 @@ public final class HttpApi extends HttpServlet {
         return k;
     }
 
-    private AgentRunner runner() {
+    AgentRunner runner() {
         AgentRunner r = runner;
         if (r == null) {
             throw new ApiException(503, "agents cannot be run: no AgentRunner service (bundle aios.sdk) is installed"
@@ -469,7 +447,7 @@ public final class HttpApi extends HttpServlet {
         return r;
     }
 
-    private Tokens tokens() {
+    Tokens tokens() {
         Tokens t = tokens;
         if (t == null) {
             throw noTokens();
@@ -478,7 +456,7 @@ public final class HttpApi extends HttpServlet {
     }
 
     /** Registers the agent (registering again is harmless); a name the kernel does not accept is a 400. */
-    private void register(Kernel k, String agent) {
+    void register(Kernel k, String agent) {
         try {
             k.register(agent);
         } catch (IllegalArgumentException e) {
@@ -486,7 +464,7 @@ public final class HttpApi extends HttpServlet {
         }
     }
 
-    private void requireMayActAs(Caller caller, String agent) {
+    void requireMayActAs(Caller caller, String agent) {
         if (!caller.mayActAs(agent)) {
             throw ApiException.forbidden(caller.describe() + "'s token may act only as that agent, not as '" + agent
                     + "': use that agent's own token (or the operator's)");
@@ -511,71 +489,6 @@ public final class HttpApi extends HttpServlet {
         return m;
     }
 
-    /** Which parts run, with AIOS's names for them. */
-    private Map<String, Object> coreStatus() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("llms", backends.isEmpty() ? "inactive" : "active");
-        m.put("storage", storage == null ? "inactive" : "active");
-        m.put("memory", memory == null ? "inactive" : "active");
-        m.put("tool", tools == null ? "inactive" : "active");
-        m.put("scheduler", kernel == null ? "inactive" : "active");
-        m.put("factory", runner == null ? "inactive" : "active");
-        return m;
-    }
-
-    private Map<String, Object> llmList() {
-        List<Map<String, Object>> llms = new ArrayList<>();
-        for (Backend b : backends) {
-            for (String model : safeModels(b)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", model);
-                m.put("backend", b.name());
-                llms.add(m);
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", llms.isEmpty() ? "warning" : "success");
-        if (llms.isEmpty()) {
-            out.put("message", backends.isEmpty() ? "no LLM backend is installed" : "the LLM backends serve no model"
-                    + " now (llm:models in the shell says why)");
-        }
-        out.put("llms", llms);
-        return out;
-    }
-
-    private List<String> safeModels(Backend b) {
-        try {
-            return b.backend().models();
-        } catch (RuntimeException e) {
-            log.warn("LLM backend {} could not list its models: {}", b.name(), e.toString());
-            return List.of();
-        }
-    }
-
-    /** The model a Cerebrum query names, if a backend serves it; otherwise the default or a refusal. */
-    private String resolveModel(String requested) {
-        if (requested == null || requested.isBlank()) {
-            return null;
-        }
-        List<String> served = new ArrayList<>();
-        for (Backend b : backends) {
-            served.addAll(safeModels(b));
-        }
-        if (served.contains(requested)) {
-            return requested;
-        }
-        if ("refuse".equals(config.cerebrum_unknown_model())) {
-            throw ApiException.badRequest("model '" + requested + "' is not served by this kernel: the models served"
-                    + " are " + (served.isEmpty() ? "none" : String.join(", ", served))
-                    + " (or set cerebrum.unknown.model=default in aios.http to run such queries on the default model)");
-        }
-        if (fallbackModelsLogged.add(requested)) {
-            log.info("Cerebrum queries naming model '{}', which no backend serves, run on the default model"
-                    + " (cerebrum.unknown.model=default in {})", requested, PID);
-        }
-        return null;
-    }
-
     private void openApi(Request r) throws IOException {
         r.response.setStatus(200);
         r.response.setContentType("application/json;charset=utf-8");
@@ -596,101 +509,7 @@ public final class HttpApi extends HttpServlet {
         }
     }
 
-    // ---------------------------------------------------------------- Cerebrum: /query
-
-    /**
-     * Cerebrum's {@code send_request}: {@code {"agent_name", "query_type", "query_data"}} in, {@code {"response",
-     * "start_times", "end_times", "waiting_times", "turnaround_times"}} out. A query refused by the kernel (access,
-     * limits, no service) is an HTTP error with the Cerebrum-shaped response in {@code details}; one that ran and
-     * failed is answered 200 with the error in {@code response.error}, as Cerebrum's responses carry it.
-     */
-    private void query(Request r) throws IOException {
-        ObjectNode body = r.json();
-        String agent = kernelAgent(Json.requiredText(body, "agent_name", ""));
-        String type = Json.requiredText(body, "query_type", "");
-        if (!CerebrumQueries.TYPES.contains(type)) {
-            throw ApiException.badRequest("query_type '" + type + "' is not known: use one of "
-                    + String.join(", ", CerebrumQueries.TYPES));
-        }
-        ObjectNode data = Json.requiredObject(body, "query_data", "");
-        requireMayActAs(r.caller, agent);
-        Kernel k = kernel();
-        CerebrumQueries.Plan plan = CerebrumQueries.plan(agent, type, data, this::resolveModel);
-        register(k, agent);
-        List<SyscallHandle> handles = Collections.synchronizedList(new ArrayList<>());
-        CompletionStage<Map<String, Object>> response;
-        try {
-            response = run(k, plan, handles);
-        } catch (SyscallRejectedException e) {
-            throw refused(type, e, handles);
-        }
-        reply(r, response.handle((ok, failure) -> {
-            if (failure == null) {
-                return new Reply(200, CerebrumResponses.answer(ok, timings(handles), ids(handles)));
-            }
-            Throwable cause = unwrap(failure);
-            if (cause instanceof SyscallRejectedException e) {
-                throw refused(type, e, handles);
-            }
-            if (cause instanceof ApiException e) {
-                throw e;
-            }
-            String message = cause instanceof CancellationException ? "the syscall was cancelled before it finished"
-                    : cause instanceof SyscallException ? cause.getMessage() : cause.toString();
-            return new Reply(200, CerebrumResponses.answer(CerebrumResponses.failure(type, message, 500),
-                    timings(handles), ids(handles)));
-        }), handles);
-    }
-
-    /**
-     * The kernel agent a Cerebrum {@code agent_name} acts as: the same name, with the {@code /} of an agent-hub name
-     * ({@code example/academic_agent}) as {@code .}, since kernel agent names have no {@code /}.
-     */
-    static String kernelAgent(String agentName) {
-        return agentName.replace('/', '.');
-    }
-
-    private CompletionStage<Map<String, Object>> run(Kernel k, CerebrumQueries.Plan plan,
-                                                     List<SyscallHandle> handles) {
-        return switch (plan) {
-            case CerebrumQueries.Plan.Single s -> submit(k, s.syscall(), handles).result()
-                    .thenApply(result -> CerebrumResponses.success(s.syscall(), result));
-            case CerebrumQueries.Plan.UpdateMemory u -> submit(k, new MemoryQuery(u.agent(),
-                    new MemoryOperation.Get(u.id())), handles).result().thenCompose(got -> {
-                        MemoryResult note = (MemoryResult) got;
-                        MemoryQuery update = new MemoryQuery(u.agent(), new MemoryOperation.Update(u.id(),
-                                u.content() != null ? u.content() : note.content(),
-                                u.metadata() != null ? u.metadata() : note.metadata()));
-                        return submit(k, update, handles).result()
-                                .thenApply(result -> CerebrumResponses.success(update, result));
-                    });
-        };
-    }
-
-    private SyscallHandle submit(Kernel k, Syscall call, List<SyscallHandle> handles) {
-        SyscallHandle h = k.submit(call);
-        handles.add(h);
-        submitted.add(h);
-        return h;
-    }
-
-    private static List<Timings> timings(List<SyscallHandle> handles) {
-        synchronized (handles) {
-            return handles.stream().map(SyscallHandle::timings).toList();
-        }
-    }
-
-    private static List<Long> ids(List<SyscallHandle> handles) {
-        synchronized (handles) {
-            return handles.stream().map(SyscallHandle::id).toList();
-        }
-    }
-
-    private ApiException refused(String type, SyscallRejectedException e, List<SyscallHandle> handles) {
-        int status = status(e.reason());
-        return new ApiException(status, e.getMessage(), retryAfter(e.reason()), CerebrumResponses.answer(
-                CerebrumResponses.failure(type, e.getMessage(), status), timings(handles), ids(handles)));
-    }
+    // ---------------------------------------------------------------- shared by the route groups
 
     /** The HTTP status of a refusal at submit. */
     static int status(SyscallRejectedException.Reason reason) {
@@ -703,125 +522,11 @@ public final class HttpApi extends HttpServlet {
         };
     }
 
-    private static long retryAfter(SyscallRejectedException.Reason reason) {
+    static long retryAfter(SyscallRejectedException.Reason reason) {
         return reason == SyscallRejectedException.Reason.QUEUE_FULL ? 1 : 0;
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    /** An answer written when a stage completes. */
-    private record Reply(int status, Object body) {
-    }
-
-    /**
-     * Answers asynchronously: the servlet thread returns, the reply is written on a virtual thread when the stage
-     * completes, or a 504 when {@code query.timeout.seconds} pass first (the syscalls go on).
-     */
-    private void reply(Request r, CompletionStage<Reply> stage, List<SyscallHandle> handles) {
-        AsyncContext async = r.http.startAsync();
-        long timeoutMs = config.query_timeout_seconds() * 1000L;
-        async.setTimeout(timeoutMs + 5_000); // the container's own timeout is only a backstop
-        AtomicBoolean answered = new AtomicBoolean();
-        HttpServletResponse resp = r.response;
-        async.addListener(new AsyncListener() {
-            public void onComplete(AsyncEvent event) {
-            }
-
-            public void onTimeout(AsyncEvent event) {
-                finish(answered, async, resp, timeoutReply(handles, timeoutMs));
-            }
-
-            public void onError(AsyncEvent event) {
-                answered.set(true); // the client is gone
-            }
-
-            public void onStartAsync(AsyncEvent event) {
-            }
-        });
-        stage.toCompletableFuture().orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .whenCompleteAsync((reply, failure) -> {
-                    Throwable cause = failure == null ? null : unwrap(failure);
-                    if (cause instanceof TimeoutException) {
-                        finish(answered, async, resp, timeoutReply(handles, timeoutMs));
-                    } else if (cause instanceof ApiException e) {
-                        finish(answered, async, resp, e);
-                    } else if (cause != null) {
-                        log.error("the HTTP API failed answering {}: {}", r.http.getRequestURI(), cause.toString(),
-                                cause);
-                        finish(answered, async, resp, new ApiException(500, "the kernel's HTTP API failed on this"
-                                + " request: " + cause + " (the kernel log has the details)"));
-                    } else {
-                        finish(answered, async, resp, reply);
-                    }
-                }, threads);
-    }
-
-    private ApiException timeoutReply(List<SyscallHandle> handles, long timeoutMs) {
-        return new ApiException(504, "the syscall did not finish within " + timeoutMs / 1000 + " s"
-                + " (query.timeout.seconds in aios.http); it goes on: see " + API + "/syscalls/ID for ids "
-                + ids(handles));
-    }
-
-    private void finish(AtomicBoolean answered, AsyncContext async, HttpServletResponse resp, Object what) {
-        if (!answered.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            if (what instanceof ApiException e) {
-                error(resp, e);
-            } else if (what instanceof Reply reply) {
-                send(resp, reply.status(), reply.body());
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("could not write an HTTP answer (the client may be gone): {}", e.toString());
-        } finally {
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                // completed by the container already (timeout or error)
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- Cerebrum: agents
-
-    private void cerebrumSubmit(Request r) throws IOException {
-        ObjectNode body = r.json();
-        String id = Json.requiredText(body, "agent_id", "");
-        ObjectNode agentConfig = Json.optionalObject(body, "agent_config", "");
-        String task = agentConfig == null ? null : Json.optionalText(agentConfig, "task", "agent_config");
-        AgentRunner run = runner();
-        String agent = installedAgent(run, id);
-        requireMayActAs(r.caller, agent);
-        AgentProcess p = start(run, agent, task);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", "success");
-        out.put("execution_id", p.id());
-        out.put("message", "Agent " + agent + " submitted for execution");
-        send(r.response, 200, out);
-    }
-
-    /** An installed agent by name, or by the last segment of a hub path ({@code example/story} is {@code story}). */
-    private static String installedAgent(AgentRunner run, String id) {
-        List<String> names = run.agents().stream().map(AgentDescription::name).toList();
-        if (names.contains(id)) {
-            return id;
-        }
-        String last = id.substring(id.lastIndexOf('/') + 1);
-        if (names.contains(last)) {
-            return last;
-        }
-        throw ApiException.notFound("no agent named '" + id + "' is installed: the installed agents are "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + " (an agent is an OSGi bundle dropped into"
-                + " bundles/; see README, Writing an agent)");
-    }
-
-    private static AgentProcess start(AgentRunner run, String agent, String input) {
+    static AgentProcess start(AgentRunner run, String agent, String input) {
         try {
             return run.start(agent, input);
         } catch (IllegalArgumentException e) {
@@ -831,75 +536,25 @@ public final class HttpApi extends HttpServlet {
         }
     }
 
-    private void cerebrumAgentStatus(Request r) throws IOException {
-        AgentProcess p = visibleProcess(r);
-        Map<String, Object> out = new LinkedHashMap<>();
-        switch (p.status()) {
-            case QUEUED, RUNNING -> {
-                out.put("status", "running");
-                out.put("message", "Execution in progress");
-            }
-            case DONE -> {
-                out.put("status", "completed");
-                out.put("result", p.result());
-            }
-            case FAILED, KILLED -> {
-                out.put("status", "error");
-                out.put("error", Map.of("message", Objects.requireNonNullElse(p.error(), p.status().name())));
+    List<Map<String, Object>> visibleProcesses(Caller caller) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (AgentProcess p : runner().processes()) {
+            if (caller.mayActAs(p.agent())) {
+                list.add(NativeSyscalls.process(p));
             }
         }
-        out.put("execution_id", p.id());
-        send(r.response, 200, out);
+        return list;
     }
 
-    private void cerebrumPs(Request r) throws IOException {
-        List<Map<String, Object>> list = visibleProcesses(r.caller);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", "success");
-        out.put("count", list.size());
-        out.put("processes", list);
-        send(r.response, 200, out);
+    AgentProcess visibleProcess(Request r) {
+        long id = id(r.param("id"), "a process");
+        AgentProcess p = runner().process(id).orElseThrow(() -> ApiException.notFound("no agent process " + id
+                + " is known (finished ones are kept up to processes.retained in aios.agents)"));
+        requireMayActAs(r.caller, p.agent());
+        return p;
     }
 
-    // ---------------------------------------------------------------- native: syscalls
-
-    private void submitSyscall(Request r) throws IOException {
-        ObjectNode body = r.json();
-        String agent = Json.optionalText(body, "agent", "");
-        if (agent == null) {
-            if (r.caller instanceof Caller.Agent a) {
-                agent = a.name();
-            } else {
-                throw ApiException.badRequest("agent is missing: give the name of the agent the syscall runs for");
-            }
-        }
-        requireMayActAs(r.caller, agent);
-        Kernel k = kernel();
-        Syscall call = NativeSyscalls.parse(body, agent);
-        register(k, agent);
-        SyscallHandle h;
-        try {
-            h = k.submit(call);
-        } catch (SyscallRejectedException e) {
-            throw new ApiException(status(e.reason()), e.getMessage(), retryAfter(e.reason()),
-                    Map.of("reason", e.reason().name()));
-        }
-        submitted.add(h);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", h.id());
-        out.put("agent", agent);
-        out.put("kind", call.kind());
-        out.put("status", h.status().name());
-        out.put("status_url", API + "/syscalls/" + h.id());
-        out.put("result_url", API + "/syscalls/" + h.id() + "/result");
-        if (call instanceof LlmQuery) {
-            out.put("tokens_url", API + "/syscalls/" + h.id() + "/tokens");
-        }
-        r.response.setHeader("Location", API + "/syscalls/" + h.id());
-        send(r.response, 202, out);
-    }
-
-    private static long id(String text, String what) {
+    static long id(String text, String what) {
         String digits = text.startsWith("p") ? text.substring(1) : text;
         try {
             long id = Long.parseLong(digits);
@@ -912,30 +567,8 @@ public final class HttpApi extends HttpServlet {
         }
     }
 
-    private SyscallInfo visibleSyscall(Request r) {
-        long id = id(r.param("id"), "a syscall");
-        SyscallInfo info = kernel().status(id).orElseThrow(() -> ApiException.notFound("no syscall " + id
-                + " is known (the kernel keeps the newest history.retained finished ones)"));
-        requireMayActAs(r.caller, info.agent());
-        return info;
-    }
-
-    private void syscallStatus(Request r) throws IOException {
-        send(r.response, 200, NativeSyscalls.info(visibleSyscall(r)));
-    }
-
-    private void cancelSyscall(Request r) throws IOException {
-        SyscallInfo info = visibleSyscall(r);
-        boolean cancelled = kernel().cancel(info.id());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", info.id());
-        out.put("cancelled", cancelled);
-        out.put("status", kernel().status(info.id()).map(i -> i.status().name()).orElse(info.status().name()));
-        send(r.response, 200, out);
-    }
-
     /** The handle of a syscall submitted over HTTP, if the caller may see it. */
-    private SyscallHandle visibleHandle(Request r) {
+    SyscallHandle visibleHandle(Request r) {
         long id = id(r.param("id"), "a syscall");
         SyscallHandle h = submitted.get(id);
         if (h == null) {
@@ -947,375 +580,5 @@ public final class HttpApi extends HttpServlet {
         }
         requireMayActAs(r.caller, h.syscall().agent());
         return h;
-    }
-
-    private void syscallResult(Request r) {
-        SyscallHandle h = visibleHandle(r);
-        String waitParam = r.http.getParameter("wait");
-        long waitSeconds = 0;
-        if (waitParam != null) {
-            try {
-                waitSeconds = Long.parseLong(waitParam);
-            } catch (NumberFormatException e) {
-                waitSeconds = -1;
-            }
-            if (waitSeconds < 0 || waitSeconds > config.query_timeout_seconds()) {
-                throw ApiException.badRequest("wait='" + waitParam + "' is not accepted: give whole seconds from 0"
-                        + " to " + config.query_timeout_seconds());
-            }
-        }
-        CompletableFuture<Reply> reply = new CompletableFuture<>();
-        if (waitSeconds == 0 || h.result().toCompletableFuture().isDone()) {
-            reply.complete(resultReply(h));
-        } else {
-            h.result().toCompletableFuture().completeOnTimeout(null, waitSeconds, TimeUnit.SECONDS)
-                    .whenComplete((x, e) -> reply.complete(resultReply(h)));
-        }
-        reply(r, reply, List.of(h));
-    }
-
-    private static Reply resultReply(SyscallHandle h) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", h.id());
-        out.put("status", h.status().name());
-        CompletableFuture<SyscallResult> f = h.result().toCompletableFuture();
-        SyscallResult result = null;
-        String error = null;
-        if (f.isDone()) {
-            try {
-                result = f.join();
-            } catch (CancellationException e) {
-                error = "the syscall was cancelled before it finished";
-            } catch (CompletionException e) {
-                error = unwrap(e).getMessage();
-            }
-        }
-        out.put("result", result == null ? null : NativeSyscalls.result(result));
-        out.put("error", error);
-        out.putAll(NativeSyscalls.timings(h.timings()));
-        return new Reply(f.isDone() ? 200 : 202, out);
-    }
-
-    // ---------------------------------------------------------------- native: streams
-
-    private void eventStream(Request r) throws IOException {
-        String[] topics = r.http.getParameterValues("topic");
-        if (topics == null || topics.length == 0) {
-            topics = new String[] {"aios/*"};
-        }
-        for (String t : topics) {
-            if (!TOPIC.matcher(t).matches()) {
-                throw ApiException.badRequest("topic '" + t + "' is not accepted: give a kernel topic such as"
-                        + " aios/syscall/COMPLETED or aios/syscall/* (the topics are listed in README, How a syscall"
-                        + " runs)");
-            }
-        }
-        String agent = r.http.getParameter("agent");
-        if (agent != null && !AGENT_NAME.matcher(agent).matches()) {
-            throw ApiException.badRequest("agent '" + agent + "' is not an agent name (letters, digits, '.', '_',"
-                    + " '-', at most 64)");
-        }
-        if (r.caller instanceof Caller.Agent a) {
-            if (agent != null && !agent.equals(a.name())) {
-                requireMayActAs(r.caller, agent);
-            }
-            agent = a.name(); // an agent sees only its own events
-        }
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, topics);
-        if (agent != null) {
-            props.put(EventConstants.EVENT_FILTER, "(" + KernelEvents.AGENT + "=" + agent + ")");
-        }
-        stream(r, new EventStream(config.stream_buffer()), props, null);
-    }
-
-    /**
-     * An LLM syscall's progress and text as server-sent events: {@code status} now, then as they come the kernel's
-     * events of the syscall ({@code aios/syscall/STARTED}, {@code …/PREEMPTED} with the tokens so far, …) and
-     * {@code text} events with the text generated since the last one ({@link Kernel#followText}; joined they are the
-     * result's text), then {@code done} with the result or error.
-     */
-    private void tokenStream(Request r) throws IOException {
-        SyscallHandle h = visibleHandle(r);
-        if (!(h.syscall() instanceof LlmQuery)) {
-            throw ApiException.badRequest("syscall " + h.id() + " is a " + h.syscall().kind() + " syscall: only LLM"
-                    + " syscalls have tokens to stream");
-        }
-        Kernel k = kernel();
-        EventStream s = new EventStream(config.stream_buffer());
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(EventConstants.EVENT_TOPIC, new String[] {"aios/syscall/*"});
-        props.put(EventConstants.EVENT_FILTER, "(" + KernelEvents.ID + "=" + h.id() + ")");
-        stream(r, s, props, () -> {
-            s.offer(new EventStream.Item("status", Map.of("id", h.id(), "status", h.status().name()), false));
-            StringBuilder sent = new StringBuilder(); // guarded by itself: written by a kernel worker, read at the end
-            if (!h.result().toCompletableFuture().isDone()) {
-                try {
-                    s.feedBy(k.followText(h.id(), piece -> {
-                        synchronized (sent) {
-                            sent.append(piece);
-                        }
-                        s.offerText(piece);
-                    }));
-                } catch (IllegalArgumentException e) {
-                    // the handle is not done, so the kernel knows the syscall: a kernel that restarted meanwhile
-                    log.warn("syscall {}'s text cannot be followed ({}); the stream sends it when it ends", h.id(),
-                            e.getMessage());
-                }
-            }
-            h.result().whenComplete((result, failure) -> {
-                Reply done = resultReply(h);
-                if (result instanceof LlmResult llm) {
-                    String rest;
-                    synchronized (sent) {
-                        // what the kernel did not deliver: all of it when nothing was followed
-                        rest = llm.text().startsWith(sent.toString()) ? llm.text().substring(sent.length()) : "";
-                    }
-                    if (!rest.isEmpty()) {
-                        s.offerText(rest);
-                    }
-                }
-                s.offer(new EventStream.Item("done", done.body(), true));
-            });
-        });
-    }
-
-    private void stream(Request r, EventStream s, Dictionary<String, Object> props, Runnable started)
-            throws IOException {
-        if (openStreams.incrementAndGet() > config.streams_max()) {
-            openStreams.decrementAndGet();
-            throw new ApiException(503, "too many event streams are open (streams.max=" + config.streams_max()
-                    + " in aios.http): close one, or retry later", 5, null);
-        }
-        HttpServletResponse resp = r.response;
-        resp.setStatus(200);
-        resp.setContentType("text/event-stream;charset=utf-8");
-        resp.setHeader("Cache-Control", "no-cache");
-        resp.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = r.http.startAsync();
-        async.setTimeout(0);
-        ServiceRegistration<EventHandler> registration = context.registerService(EventHandler.class, s, props);
-        streams.add(s);
-        if (started != null) {
-            started.run();
-        }
-        threads.execute(() -> {
-            try (OutputStream out = resp.getOutputStream()) {
-                resp.flushBuffer();
-                s.run(out);
-            } catch (IOException e) {
-                log.debug("an event stream's client went away: {}", e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                try {
-                    s.ended();
-                } catch (Exception e) {
-                    log.warn("an event stream's source did not stop: {}", e.toString(), e);
-                }
-                streams.remove(s);
-                openStreams.decrementAndGet();
-                try {
-                    registration.unregister();
-                } catch (IllegalStateException e) {
-                    // unregistered with the bundle already
-                }
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    // the container ended it already
-                }
-            }
-        });
-    }
-
-    // ---------------------------------------------------------------- native: agents and processes
-
-    private void agents(Request r) throws IOException {
-        AgentRunner run = runner;
-        List<Map<String, Object>> installed = new ArrayList<>();
-        if (run != null) {
-            for (AgentDescription d : run.agents()) {
-                installed.add(Map.of("name", d.name(), "description", d.description()));
-            }
-        }
-        List<Map<String, Object>> registered = new ArrayList<>();
-        for (AgentInfo a : kernel().agents()) {
-            if (r.caller.mayActAs(a.name())) {
-                registered.add(NativeSyscalls.agent(a));
-            }
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("installed", installed);
-        out.put("registered", registered);
-        send(r.response, 200, out);
-    }
-
-    private void registerAgent(Request r) throws IOException {
-        String name = r.param("name");
-        requireMayActAs(r.caller, name);
-        Kernel k = kernel();
-        try {
-            send(r.response, 200, NativeSyscalls.agent(k.register(name)));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("agent name '" + name + "' is not accepted: " + e.getMessage());
-        }
-    }
-
-    private void startProcess(Request r) throws IOException {
-        ObjectNode body = r.json();
-        String agent = Json.requiredText(body, "agent", "");
-        String input = Json.optionalText(body, "input", "");
-        AgentRunner run = runner();
-        requireMayActAs(r.caller, agent);
-        AgentProcess p = start(run, agent, input);
-        r.response.setHeader("Location", API + "/processes/" + p.id());
-        send(r.response, 202, NativeSyscalls.process(p));
-    }
-
-    private List<Map<String, Object>> visibleProcesses(Caller caller) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (AgentProcess p : runner().processes()) {
-            if (caller.mayActAs(p.agent())) {
-                list.add(NativeSyscalls.process(p));
-            }
-        }
-        return list;
-    }
-
-    private void processes(Request r) throws IOException {
-        send(r.response, 200, Map.of("processes", visibleProcesses(r.caller)));
-    }
-
-    private AgentProcess visibleProcess(Request r) {
-        long id = id(r.param("id"), "a process");
-        AgentProcess p = runner().process(id).orElseThrow(() -> ApiException.notFound("no agent process " + id
-                + " is known (finished ones are kept up to processes.retained in aios.agents)"));
-        requireMayActAs(r.caller, p.agent());
-        return p;
-    }
-
-    private void process(Request r) throws IOException {
-        send(r.response, 200, NativeSyscalls.process(visibleProcess(r)));
-    }
-
-    private void killProcess(Request r) throws IOException {
-        AgentProcess p = visibleProcess(r);
-        boolean killed;
-        try {
-            killed = runner().kill(p.id());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound(e.getMessage());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("killed", killed);
-        out.put("process", NativeSyscalls.process(runner().process(p.id()).orElse(p)));
-        send(r.response, 200, out);
-    }
-
-    // ---------------------------------------------------------------- native: queues, policies, tokens
-
-    private Map<String, Object> queues() {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (QueueInfo q : kernel().queues()) {
-            list.add(NativeSyscalls.queue(q));
-        }
-        return Map.of("queues", list);
-    }
-
-    private Map<String, Object> policies() {
-        Kernel k = kernel();
-        Map<String, Object> queuePolicies = new LinkedHashMap<>();
-        for (QueueInfo q : k.queues()) {
-            queuePolicies.put(q.resource().id(), q.policy());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("policies", new TreeMap<>(k.policies()));
-        out.put("queues", queuePolicies);
-        return out;
-    }
-
-    private void switchPolicy(Request r) throws IOException {
-        Resource resource;
-        try {
-            resource = Resource.parse(r.param("resource"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound(e.getMessage());
-        }
-        ObjectNode body = r.json();
-        String policy = Json.requiredText(body, "policy", "");
-        Map<String, String> parameters = Json.stringMap(Json.optionalObject(body, "parameters", ""));
-        try {
-            QueueInfo after = kernel().switchPolicy(resource, policy, parameters);
-            log.info("HTTP API: the operator switched queue {} to policy {} {}", resource.id(), policy, parameters);
-            send(r.response, 200, NativeSyscalls.queue(after));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-    }
-
-    private void issueToken(Request r) throws IOException {
-        ObjectNode body = r.json();
-        Boolean operator = Json.optionalBoolean(body, "operator", "");
-        String agent = Json.optionalText(body, "agent", "");
-        if ((agent == null) == (operator == null || !operator)) {
-            throw ApiException.badRequest("give either \"agent\": NAME (a token that acts as that agent) or"
-                    + " \"operator\": true");
-        }
-        Principal principal;
-        if (agent != null) {
-            register(kernel(), agent); // a token is issued only for an agent the kernel knows
-            principal = Principal.ofAgent(agent);
-        } else {
-            principal = Principal.ofOperator();
-        }
-        Tokens.Issued issued;
-        try {
-            issued = tokens().issue(principal);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new ApiException(503, e.getMessage());
-        }
-        log.info("HTTP API: the operator issued API token {} for {}", issued.info().id(), principal);
-        Map<String, Object> out = tokenJson(issued.info());
-        out.put("token", issued.token());
-        send(r.response, 201, out);
-    }
-
-    private static Map<String, Object> tokenJson(Tokens.Info info) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", info.id());
-        m.put("principal", info.principal().toString());
-        m.put("agent", info.principal().agent());
-        m.put("created", info.created().toString());
-        return m;
-    }
-
-    private void listTokens(Request r) throws IOException {
-        List<Map<String, Object>> list = new ArrayList<>();
-        try {
-            for (Tokens.Info info : tokens().list()) {
-                list.add(tokenJson(info));
-            }
-        } catch (IllegalStateException e) {
-            throw new ApiException(503, e.getMessage());
-        }
-        send(r.response, 200, Map.of("tokens", list));
-    }
-
-    private void revokeToken(Request r) throws IOException {
-        String id = r.param("id");
-        boolean revoked;
-        try {
-            revoked = tokens().revoke(id);
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            throw new ApiException(503, e.getMessage());
-        }
-        if (!revoked) {
-            throw ApiException.notFound("no API token " + id + " is issued: GET " + API + "/tokens lists them");
-        }
-        log.info("HTTP API: the operator revoked API token {}", id);
-        send(r.response, 200, Map.of("id", id, "revoked", true));
     }
 }
