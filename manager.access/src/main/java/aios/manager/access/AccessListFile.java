@@ -1,8 +1,6 @@
 package aios.manager.access;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,24 +34,11 @@ final class AccessListFile {
         if (!Files.exists(file)) {
             return AccessList.initial();
         }
-        List<String> lines = lines(file);
         List<AccessList.Group> groups = new ArrayList<>();
         List<AccessList.Grants> agents = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        boolean header = false;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (!header) {
-                if (!line.equals(HEADER)) {
-                    throw new DamagedFileException(file, i + 1, "the first line must be '" + HEADER + "', not '"
-                            + line + "': this is not an access list of this version");
-                }
-                header = true;
-                continue;
-            }
+        for (DurableFile.Line record : DurableFile.records(file, HEADER, "an access list")) {
+            String line = record.text();
             List<String> words = Arrays.asList(line.split("\\s+"));
             try {
                 String kind = words.get(0);
@@ -90,11 +75,8 @@ final class AccessListFile {
                             + "'");
                 }
             } catch (IllegalArgumentException e) {
-                throw new DamagedFileException(file, i + 1, e.getMessage());
+                throw new DamagedFileException(file, record.number(), e.getMessage());
             }
-        }
-        if (!header) {
-            throw new DamagedFileException(file, 0, "it is empty: it has no '" + HEADER + "' line");
         }
         try {
             return new AccessList(groups, agents);
@@ -120,13 +102,5 @@ final class AccessListFile {
             lines.add(b.toString());
         }
         DurableFile.write(file, lines);
-    }
-
-    static List<String> lines(Path file) throws DamagedFileException, IOException {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new DamagedFileException(file, 0, "it is not UTF-8 text");
-        }
     }
 }

@@ -5,7 +5,6 @@ import aios.kernel.api.access.Tokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -132,27 +131,11 @@ final class ApiTokens implements Tokens {
 
     private static Map<String, Entry> read(Path file) throws DamagedFileException, IOException {
         Map<String, Entry> out = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        List<String> lines = AccessListFile.lines(file);
-        boolean header = false;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            if (!header) {
-                if (!line.equals(HEADER)) {
-                    throw new DamagedFileException(file, i + 1, "the first line must be '" + HEADER + "': this is not"
-                            + " a token file of this version");
-                }
-                header = true;
-                continue;
-            }
-            String[] w = line.split("\\s+");
+        for (DurableFile.Line record : DurableFile.records(file, HEADER, "a token file")) {
+            int number = record.number();
+            String[] w = record.text().split("\\s+");
             if (w.length != 4 || !ID.matcher(w[0]).matches() || !HASH.matcher(w[3]).matches()) {
-                throw new DamagedFileException(file, i + 1, "a token line is 'tN operator|agent:NAME TIME SHA256HEX'");
+                throw new DamagedFileException(file, number, "a token line is 'tN operator|agent:NAME TIME SHA256HEX'");
             }
             Principal p;
             Instant created;
@@ -161,15 +144,12 @@ final class ApiTokens implements Tokens {
                         : Principal.ofAgent(AccessList.agentName(w[1].startsWith("agent:") ? w[1].substring(6) : "?" + w[1]));
                 created = Instant.parse(w[2]);
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new DamagedFileException(file, i + 1, e.getMessage());
+                throw new DamagedFileException(file, number, e.getMessage());
             }
             if (out.values().stream().anyMatch(e -> e.info().id().equals(w[0])) || out.containsKey(w[3])) {
-                throw new DamagedFileException(file, i + 1, "token " + w[0] + " is listed twice");
+                throw new DamagedFileException(file, number, "token " + w[0] + " is listed twice");
             }
             out.put(w[3], new Entry(new Info(w[0], p, created), w[3]));
-        }
-        if (!header) {
-            throw new DamagedFileException(file, 0, "it has no '" + HEADER + "' line (an empty or cut file)");
         }
         return java.util.Collections.unmodifiableMap(out);
     }
